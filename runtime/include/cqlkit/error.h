@@ -39,6 +39,7 @@ typedef enum cql_error_source {
   X(E_OVERFLOW, CLIENT, "value does not fit the target type")                                      \
   X(E_TYPE_MISMATCH, CLIENT, "value type does not match the column type")                          \
   X(E_NOT_FOUND, CLIENT, "no such column, field or entry")                                         \
+  X(E_NULL_VALUE, CLIENT, "value is null")                                                         \
   X(E_CANCELLED, CLIENT, "request cancelled because its session closed")                           \
   X(E_UNSUPPORTED, CLIENT, "feature not supported by the negotiated protocol version")             \
   /* protocol */                                                                                   \

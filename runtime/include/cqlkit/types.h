@@ -35,6 +35,38 @@ CQL_EXPORT bool cql_slice_eq(cql_slice a, cql_slice b);
 /* True when the slice holds the bytes of `s` (without its NUL). */
 CQL_EXPORT bool cql_slice_eq_cstr(cql_slice a, const char *s);
 
+/* Consistency levels, with their wire values. SERIAL and LOCAL_SERIAL are
+ * only valid as the serial consistency of conditional (IF) statements. */
+typedef enum cql_consistency {
+  CQL_CONSISTENCY_ANY = 0x0000,
+  CQL_CONSISTENCY_ONE = 0x0001,
+  CQL_CONSISTENCY_TWO = 0x0002,
+  CQL_CONSISTENCY_THREE = 0x0003,
+  CQL_CONSISTENCY_QUORUM = 0x0004,
+  CQL_CONSISTENCY_ALL = 0x0005,
+  CQL_CONSISTENCY_LOCAL_QUORUM = 0x0006,
+  CQL_CONSISTENCY_EACH_QUORUM = 0x0007,
+  CQL_CONSISTENCY_SERIAL = 0x0008,
+  CQL_CONSISTENCY_LOCAL_SERIAL = 0x0009,
+  CQL_CONSISTENCY_LOCAL_ONE = 0x000A
+} cql_consistency;
+
+/* Kinds of BATCH. */
+typedef enum cql_batch_type {
+  CQL_BATCH_LOGGED = 0,
+  CQL_BATCH_UNLOGGED = 1,
+  CQL_BATCH_COUNTER = 2
+} cql_batch_type;
+
+/* Kinds of RESULT. */
+typedef enum cql_result_kind {
+  CQL_RESULT_VOID = 0x0001,
+  CQL_RESULT_ROWS = 0x0002,
+  CQL_RESULT_SET_KEYSPACE = 0x0003,
+  CQL_RESULT_PREPARED = 0x0004,
+  CQL_RESULT_SCHEMA_CHANGE = 0x0005
+} cql_result_kind;
+
 /* The protocol's type ids ([option] ids of a column's type). */
 typedef enum cql_type_id {
   CQL_TYPE_CUSTOM = 0x0000,

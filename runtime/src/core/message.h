@@ -56,20 +56,6 @@ enum {
   CQL_FLAG_USE_BETA = 0x10
 };
 
-typedef enum cql_consistency {
-  CQL_CONSISTENCY_ANY = 0x0000,
-  CQL_CONSISTENCY_ONE = 0x0001,
-  CQL_CONSISTENCY_TWO = 0x0002,
-  CQL_CONSISTENCY_THREE = 0x0003,
-  CQL_CONSISTENCY_QUORUM = 0x0004,
-  CQL_CONSISTENCY_ALL = 0x0005,
-  CQL_CONSISTENCY_LOCAL_QUORUM = 0x0006,
-  CQL_CONSISTENCY_EACH_QUORUM = 0x0007,
-  CQL_CONSISTENCY_SERIAL = 0x0008,
-  CQL_CONSISTENCY_LOCAL_SERIAL = 0x0009,
-  CQL_CONSISTENCY_LOCAL_ONE = 0x000A
-} cql_consistency;
-
 typedef struct cql_header {
   uint8_t version; /* including CQL_VERSION_RESPONSE_BIT on responses */
   uint8_t flags;
@@ -128,12 +114,6 @@ typedef struct cql_query_params {
   bool has_now_in_seconds; /* v5 */
   int32_t now_in_seconds;
 } cql_query_params;
-
-typedef enum cql_batch_type {
-  CQL_BATCH_LOGGED = 0,
-  CQL_BATCH_UNLOGGED = 1,
-  CQL_BATCH_COUNTER = 2
-} cql_batch_type;
 
 typedef struct cql_batch_stmt {
   bool is_prepared; /* kind 1: `id` is set; kind 0: `query` is set */
@@ -234,14 +214,6 @@ typedef struct cql_prepared_metadata {
   const uint16_t *pk_indices;
   const cql_column_spec *columns;
 } cql_prepared_metadata;
-
-typedef enum cql_result_kind {
-  CQL_RESULT_VOID = 0x0001,
-  CQL_RESULT_ROWS = 0x0002,
-  CQL_RESULT_SET_KEYSPACE = 0x0003,
-  CQL_RESULT_PREPARED = 0x0004,
-  CQL_RESULT_SCHEMA_CHANGE = 0x0005
-} cql_result_kind;
 
 /* Schema change, as carried by a RESULT and by an EVENT. */
 typedef struct cql_schema_change {

@@ -1,0 +1,12 @@
+/* Fuzzes the response decoder and encoder with EVENT bodies of every type, version and
+ * prefix flags taken from the input (see response_fuzz.h). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "response_fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return fuzz_response(CQL_OP_EVENT, data, size);
+}
