@@ -5,4 +5,4 @@
 #   scripts/run-demo.sh BUILD
 set -euo pipefail
 build=${1:-build}
-exec "$build/examples/frame_tour"
+exec "$build/examples/frame_tour/frame_tour"

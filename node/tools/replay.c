@@ -36,8 +36,8 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap) {
   return n;
 }
 
-static void handle(cql_engine *e, cql_session *s, unsigned version, unsigned opcode, int stream,
-                   const uint8_t *body, size_t len) {
+static void handle(cql_engine *e, cql_engine_session *s, unsigned version, unsigned opcode,
+                   int stream, const uint8_t *body, size_t len) {
   cql_header h = {(uint8_t)version, 0, (int16_t)stream, (uint8_t)opcode, (uint32_t)len};
   cql_arena a;
   cql_arena_init(&a, NULL);
@@ -72,9 +72,9 @@ int main(void) {
   cql_engine *e;
   if (cql_engine_new(NULL, &e) != CQL_OK)
     return 1;
-  static cql_session sessions[MAX_CONNS];
+  static cql_engine_session sessions[MAX_CONNS];
   for (int i = 0; i < MAX_CONNS; i++)
-    cql_session_init(&sessions[i], 4);
+    cql_engine_session_init(&sessions[i], 4);
   size_t cap = 1 << 24;
   char *line = malloc(cap);
   uint8_t *body = malloc(cap / 2);
@@ -86,7 +86,7 @@ int main(void) {
     if (sscanf(line, "%u %u %u %d %n", &conn, &version, &opcode, &stream, &off) < 4)
       continue;
     size_t n = unhex(line + off, body, cap / 2);
-    cql_session *s = &sessions[conn % MAX_CONNS];
+    cql_engine_session *s = &sessions[conn % MAX_CONNS];
     s->version = (uint8_t)version;
     handle(e, s, version, opcode, stream, body, n);
     fflush(stdout);

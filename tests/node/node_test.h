@@ -20,7 +20,7 @@
 
 typedef struct nt {
   cql_engine *e;
-  cql_session s;
+  cql_engine_session s;
   cql_arena arena;
   int64_t now_us;
   cql_response r;
@@ -50,7 +50,7 @@ static inline void nt_open(nt *t) {
   cfg.on_schema_change = nt_hook;
   cfg.schema_ud = t;
   assert_int_equal(cql_engine_new(&cfg, &t->e), CQL_OK);
-  cql_session_init(&t->s, 5);
+  cql_engine_session_init(&t->s, 5);
   cql_arena_init(&t->arena, NULL);
 }
 
@@ -64,9 +64,9 @@ static inline const cql_response *nt_run(nt *t, const char *q, const cql_query_p
   cql_query_params dflt;
   memset(&dflt, 0, sizeof(dflt));
   dflt.consistency = CQL_CONSISTENCY_ONE;
-  assert_int_equal(cql_engine_query(t->e, &t->s, cql_slice_from_cstr(q), p ? p : &dflt,
-                                    &t->arena, &t->r),
-                   CQL_OK);
+  assert_int_equal(
+      cql_engine_query(t->e, &t->s, cql_slice_from_cstr(q), p ? p : &dflt, &t->arena, &t->r),
+      CQL_OK);
   return &t->r;
 }
 
@@ -152,15 +152,15 @@ static inline const char *nt_cols(const cql_response *r, char *buf, size_t cap) 
   size_t n = 0;
   buf[0] = 0;
   for (int32_t i = 0; i < md->columns_count && md->columns; i++)
-    n += (size_t)snprintf(buf + n, cap - n, "%s%.*s", i ? "," : "",
-                          (int)md->columns[i].name.len, (const char *)md->columns[i].name.ptr);
+    n += (size_t)snprintf(buf + n, cap - n, "%s%.*s", i ? "," : "", (int)md->columns[i].name.len,
+                          (const char *)md->columns[i].name.ptr);
   return buf;
 }
 
 /* ---- prepared statements ------------------------------------------------ */
 
 /* Prepares `q`; asserts success; returns the result (id and metadata). */
-static inline const cql_result *nt_prepare(nt *t, const char *q) {
+static inline const cql_result_msg *nt_prepare(nt *t, const char *q) {
   assert_int_equal(cql_engine_prepare(t->e, &t->s, cql_slice_from_cstr(q), NULL, &t->arena, &t->r),
                    CQL_OK);
   nt_fail_response(&t->r, q);
@@ -233,7 +233,7 @@ static inline const cql_response *nt_exec(nt *t, cql_slice id, const cql_value_a
 }
 
 /* Copies the prepared id out of the response arena's reach. */
-static inline cql_slice nt_id(nt *t, const cql_result *prep) {
+static inline cql_slice nt_id(nt *t, const cql_result_msg *prep) {
   return nt_copy(t, prep->u.prepared.id.ptr, prep->u.prepared.id.len);
 }
 

@@ -39,8 +39,8 @@ static void test_conditions(void **state) {
   nt t;
   setup(&t);
   nt_ok(&t, "INSERT INTO k (k, c, t, n, m) VALUES (4, 'a', 'first', 1, {'x': 1})");
-  expect_shape(&t, "UPDATE k SET t = 'third' WHERE k = 4 AND c = 'a' IF t = 'nope'",
-               "[applied],t", "false|'first'");
+  expect_shape(&t, "UPDATE k SET t = 'third' WHERE k = 4 AND c = 'a' IF t = 'nope'", "[applied],t",
+               "false|'first'");
   expect_shape(&t, "UPDATE k SET t = 'third' WHERE k = 4 AND c = 'a' IF t = 'first'", "[applied]",
                "true");
   expect_shape(&t, "UPDATE k SET t = 'x' WHERE k = 4 AND c = 'a' IF n > 5 AND t = 'third'",
@@ -52,10 +52,8 @@ static void test_conditions(void **state) {
   expect_shape(&t, "UPDATE k SET n = 2 WHERE k = 4 AND c = 'a' IF n != 1", "[applied],n",
                "false|1");
   /* conditions against a row that is not there: just [applied] */
-  expect_shape(&t, "UPDATE k SET t = 'q' WHERE k = 5 AND c = 'a' IF t = 'x'", "[applied]",
-               "false");
-  expect_shape(&t, "UPDATE k SET t = 'q' WHERE k = 5 AND c = 'a' IF t = null", "[applied]",
-               "true");
+  expect_shape(&t, "UPDATE k SET t = 'q' WHERE k = 5 AND c = 'a' IF t = 'x'", "[applied]", "false");
+  expect_shape(&t, "UPDATE k SET t = 'q' WHERE k = 5 AND c = 'a' IF t = null", "[applied]", "true");
   expect_shape(&t, "DELETE FROM k WHERE k = 4 AND c = 'zz' IF EXISTS", "[applied]", "false");
   expect_shape(&t, "DELETE FROM k WHERE k = 4 AND c = 'a' IF EXISTS", "[applied]", "true");
   nt_rows(&t, "SELECT t FROM k WHERE k = 4", "");
@@ -76,7 +74,8 @@ static void test_prepared_lwt_metadata(void **state) {
   setup(&t);
   /* like Cassandra, a conditional statement prepares without result
    * metadata (the shape depends on the outcome) */
-  const cql_result *p = nt_prepare(&t, "INSERT INTO k (k, c, t) VALUES (3, 'b', 'x') IF NOT EXISTS");
+  const cql_result_msg *p =
+      nt_prepare(&t, "INSERT INTO k (k, c, t) VALUES (3, 'b', 'x') IF NOT EXISTS");
   assert_int_equal(p->u.prepared.result_metadata.columns_count, 0);
   assert_true(p->u.prepared.result_metadata.flags & CQL_ROWS_FLAG_NO_METADATA);
   cql_slice id = nt_id(&t, p);
@@ -93,8 +92,9 @@ static void test_batches(void **state) {
   nt_ok(&t, "CREATE TABLE cnt (k text PRIMARY KEY, n counter)");
   nt_ok(&t, "BEGIN BATCH INSERT INTO k (k, c, t) VALUES (1, 'a', '1'); INSERT INTO k (k, c, t) "
             "VALUES (1, 'b', '2') APPLY BATCH");
-  nt_rows(&t, "SELECT c, t, WRITETIME(t) FROM k WHERE k = 1", "'a'|'1'|1700000000000000\n"
-                                                            "'b'|'2'|1700000000000000");
+  nt_rows(&t, "SELECT c, t, WRITETIME(t) FROM k WHERE k = 1",
+          "'a'|'1'|1700000000000000\n"
+          "'b'|'2'|1700000000000000");
   nt_ok(&t, "BEGIN UNLOGGED BATCH USING TIMESTAMP 99 UPDATE k SET t = 'u' WHERE k = 2 AND c = "
             "'x'; DELETE t FROM k WHERE k = 1 AND c = 'a' APPLY BATCH");
   nt_rows(&t, "SELECT t, WRITETIME(t) FROM k WHERE k = 2", "'u'|99");
@@ -106,23 +106,28 @@ static void test_batches(void **state) {
          "Cannot include a counter statement in a logged batch");
   nt_err(&t, "BEGIN COUNTER BATCH INSERT INTO k (k, c) VALUES (1, 'z') APPLY BATCH", 0x2200,
          "Cannot include non-counter statement in a counter batch");
-  nt_err(&t, "BEGIN UNLOGGED BATCH INSERT INTO k (k, c) VALUES (1, 'z'); UPDATE cnt SET n = n + "
-             "1 WHERE k = 'a' APPLY BATCH",
+  nt_err(&t,
+         "BEGIN UNLOGGED BATCH INSERT INTO k (k, c) VALUES (1, 'z'); UPDATE cnt SET n = n + "
+         "1 WHERE k = 'a' APPLY BATCH",
          0x2200, "Counter and non-counter mutations cannot exist in the same batch");
-  nt_err(&t, "BEGIN BATCH USING TIMESTAMP 5 INSERT INTO k (k, c) VALUES (1, 'z') USING TIMESTAMP "
-             "6 APPLY BATCH",
+  nt_err(&t,
+         "BEGIN BATCH USING TIMESTAMP 5 INSERT INTO k (k, c) VALUES (1, 'z') USING TIMESTAMP "
+         "6 APPLY BATCH",
          0x2200, "Timestamp must be set either on BATCH or individual statements");
   nt_err(&t, "BEGIN BATCH SELECT * FROM k APPLY BATCH", 0x2000, NULL);
   /* conditional batch: one partition, all or nothing */
-  expect_shape(&t, "BEGIN BATCH INSERT INTO k (k, c, t) VALUES (7, 'a', 'x') IF NOT EXISTS; "
-                   "INSERT INTO k (k, c, t) VALUES (7, 'b', 'y') APPLY BATCH",
+  expect_shape(&t,
+               "BEGIN BATCH INSERT INTO k (k, c, t) VALUES (7, 'a', 'x') IF NOT EXISTS; "
+               "INSERT INTO k (k, c, t) VALUES (7, 'b', 'y') APPLY BATCH",
                "[applied]", "true");
-  expect_shape(&t, "BEGIN BATCH INSERT INTO k (k, c, t) VALUES (7, 'a', 'z') IF NOT EXISTS; "
-                   "INSERT INTO k (k, c, t) VALUES (7, 'c', 'w') APPLY BATCH",
+  expect_shape(&t,
+               "BEGIN BATCH INSERT INTO k (k, c, t) VALUES (7, 'a', 'z') IF NOT EXISTS; "
+               "INSERT INTO k (k, c, t) VALUES (7, 'c', 'w') APPLY BATCH",
                "[applied],k,c,s,m,n,t", "false|7|'a'|null|null|null|'x'");
   nt_rows(&t, "SELECT c FROM k WHERE k = 7", "'a'\n'b'");
-  nt_err(&t, "BEGIN BATCH INSERT INTO k (k, c) VALUES (8, 'a') IF NOT EXISTS; INSERT INTO k (k, "
-             "c) VALUES (9, 'a') APPLY BATCH",
+  nt_err(&t,
+         "BEGIN BATCH INSERT INTO k (k, c) VALUES (8, 'a') IF NOT EXISTS; INSERT INTO k (k, "
+         "c) VALUES (9, 'a') APPLY BATCH",
          0x2200, "Batch with conditions cannot span multiple partitions");
   nt_close(&t);
 }
@@ -131,7 +136,7 @@ static void test_protocol_batch(void **state) {
   (void)state;
   nt t;
   setup(&t);
-  const cql_result *p = nt_prepare(&t, "INSERT INTO k (k, c, t) VALUES (?, ?, ?)");
+  const cql_result_msg *p = nt_prepare(&t, "INSERT INTO k (k, c, t) VALUES (?, ?, ?)");
   cql_slice id = nt_id(&t, p);
   cql_value_arg v1[3] = {nt_int(&t, 3), nt_text(&t, "a"), nt_text(&t, "1")};
   cql_batch_stmt stmts[2];
@@ -163,10 +168,8 @@ static void test_protocol_batch(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_insert_if_not_exists),
-      cmocka_unit_test(test_conditions),
-      cmocka_unit_test(test_prepared_lwt_metadata),
-      cmocka_unit_test(test_batches),
+      cmocka_unit_test(test_insert_if_not_exists),  cmocka_unit_test(test_conditions),
+      cmocka_unit_test(test_prepared_lwt_metadata), cmocka_unit_test(test_batches),
       cmocka_unit_test(test_protocol_batch),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

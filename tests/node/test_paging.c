@@ -79,23 +79,19 @@ static void test_single_partition_sizes(void **state) {
   assert_int_equal(pages, 4);
   assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1", 10, out, sizeof(out), &pages), 10);
   assert_int_equal(pages, 1);
-  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1", 100, out, sizeof(out), &pages),
-                   10);
-  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1 ORDER BY c DESC", 4, out,
-                            sizeof(out), &pages),
-                   10);
+  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1", 100, out, sizeof(out), &pages), 10);
+  assert_int_equal(
+      page_all(&t, "SELECT c FROM p WHERE k = 1 ORDER BY c DESC", 4, out, sizeof(out), &pages), 10);
   assert_string_equal(out, "9;8;7;6;5;4;3;2;1;0");
-  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1 AND c >= 3 AND c < 8", 2, out,
-                            sizeof(out), &pages),
-                   5);
+  assert_int_equal(
+      page_all(&t, "SELECT c FROM p WHERE k = 1 AND c >= 3 AND c < 8", 2, out, sizeof(out), &pages),
+      5);
   assert_string_equal(out, "3;4;5;6;7");
   assert_int_equal(pages, 3);
-  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1 LIMIT 7", 3, out, sizeof(out),
-                            &pages),
+  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1 LIMIT 7", 3, out, sizeof(out), &pages),
                    7);
   assert_int_equal(pages, 3);
-  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1 LIMIT 6", 3, out, sizeof(out),
-                            &pages),
+  assert_int_equal(page_all(&t, "SELECT c FROM p WHERE k = 1 LIMIT 6", 3, out, sizeof(out), &pages),
                    6);
   assert_int_equal(pages, 2);
   nt_close(&t);
@@ -115,12 +111,11 @@ static void test_across_partitions(void **state) {
     assert_string_equal(paged, all);
     assert_int_equal(pages, (21 + size - 1) / size);
   }
-  assert_int_equal(page_all(&t, "SELECT k, c FROM p PER PARTITION LIMIT 2", 3, paged,
-                            sizeof(paged), &pages),
-                   11);
-  assert_int_equal(page_all(&t, "SELECT k, c FROM p WHERE k IN (5, 2, 6)", 4, paged,
-                            sizeof(paged), &pages),
-                   13);
+  assert_int_equal(
+      page_all(&t, "SELECT k, c FROM p PER PARTITION LIMIT 2", 3, paged, sizeof(paged), &pages),
+      11);
+  assert_int_equal(
+      page_all(&t, "SELECT k, c FROM p WHERE k IN (5, 2, 6)", 4, paged, sizeof(paged), &pages), 13);
   assert_string_equal(paged, "2|0;2|1;5|0;5|1;5|2;5|3;5|4;6|0;6|1;6|2;6|3;6|4;6|5");
   assert_int_equal(page_all(&t, "SELECT DISTINCT k FROM p", 2, paged, sizeof(paged), &pages), 6);
   nt_close(&t);
@@ -156,7 +151,7 @@ static void test_ten_thousand_rows(void **state) {
   (void)state;
   nt t;
   setup(&t);
-  const cql_result *pr = nt_prepare(&t, "INSERT INTO p (k, c, v) VALUES (?, ?, ?)");
+  const cql_result_msg *pr = nt_prepare(&t, "INSERT INTO p (k, c, v) VALUES (?, ?, ?)");
   uint8_t idbuf[16];
   memcpy(idbuf, pr->u.prepared.id.ptr, 16);
   cql_slice id = {idbuf, 16};
@@ -193,10 +188,8 @@ static void test_bad_paging_state(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_single_partition_sizes),
-      cmocka_unit_test(test_across_partitions),
-      cmocka_unit_test(test_stable_under_writes),
-      cmocka_unit_test(test_ten_thousand_rows),
+      cmocka_unit_test(test_single_partition_sizes), cmocka_unit_test(test_across_partitions),
+      cmocka_unit_test(test_stable_under_writes),    cmocka_unit_test(test_ten_thousand_rows),
       cmocka_unit_test(test_bad_paging_state),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ static void setup(nt *t) {
 /* "name:type,name:type" of the bind markers. */
 static void expect_binds(nt *t, const char *q, const char *want, int32_t pk_count,
                          const uint16_t *pk) {
-  const cql_result *r = nt_prepare(t, q);
+  const cql_result_msg *r = nt_prepare(t, q);
   const cql_prepared_metadata *m = &r->u.prepared.metadata;
   char buf[1024];
   size_t o = 0;
@@ -30,9 +30,8 @@ static void expect_binds(nt *t, const char *q, const char *want, int32_t pk_coun
     cql_buf b;
     cql_buf_init(&b, NULL);
     cql_type_format_cql(&b, c->type);
-    o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%.*s:%.*s", i ? "," : "",
-                          (int)c->name.len, (const char *)c->name.ptr, (int)b.len,
-                          (const char *)b.data);
+    o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%.*s:%.*s", i ? "," : "", (int)c->name.len,
+                          (const char *)c->name.ptr, (int)b.len, (const char *)b.data);
     cql_buf_free(&b);
   }
   if (strcmp(buf, want) != 0)
@@ -73,7 +72,7 @@ static void test_ids_and_result_metadata(void **state) {
   nt t;
   setup(&t);
   const char *q = "SELECT v FROM t WHERE k1 = ? AND k2 = ?";
-  const cql_result *r = nt_prepare(&t, q);
+  const cql_result_msg *r = nt_prepare(&t, q);
   /* the id is MD5(keyspace + query), as Cassandra computes it */
   uint8_t want[16];
   cql_md5 m;
@@ -107,11 +106,19 @@ static void test_execute_values(void **state) {
   (void)state;
   nt t;
   setup(&t);
-  cql_slice ins = nt_id(&t, nt_prepare(&t, "INSERT INTO t (k1, k2, c, v, m) VALUES (?, ?, ?, ?, ?)"));
+  cql_slice ins =
+      nt_id(&t, nt_prepare(&t, "INSERT INTO t (k1, k2, c, v, m) VALUES (?, ?, ?, ?, ?)"));
   /* a map bound unsorted comes back sorted */
   cql_value_arg v[5] = {nt_int(&t, 1), nt_text(&t, "a"), nt_int(&t, 1), nt_text(&t, "one"),
-                        nt_hexval(&t, "00000002" "00000001" "7a" "00000004" "00000001"
-                                      "00000001" "61" "00000004" "00000002")};
+                        nt_hexval(&t, "00000002"
+                                      "00000001"
+                                      "7a"
+                                      "00000004"
+                                      "00000001"
+                                      "00000001"
+                                      "61"
+                                      "00000004"
+                                      "00000002")};
   nt_exec(&t, ins, v, 5, NULL);
   nt_fail_response(&t.r, "insert");
   nt_rows(&t, "SELECT v, m FROM t WHERE k1 = 1 AND k2 = 'a'", "'one'|{'a': 2, 'z': 1}");
@@ -121,7 +128,8 @@ static void test_execute_values(void **state) {
   nt_fail_response(&t.r, "insert unset");
   nt_rows(&t, "SELECT v, m FROM t WHERE k1 = 1 AND k2 = 'a'", "'one'|null");
   /* named values, in any order */
-  cql_slice sel = nt_id(&t, nt_prepare(&t, "SELECT v FROM t WHERE k1 = :x AND k2 = :y AND c IN :cs"));
+  cql_slice sel =
+      nt_id(&t, nt_prepare(&t, "SELECT v FROM t WHERE k1 = :x AND k2 = :y AND c IN :cs"));
   cql_value_arg nv[3] = {nt_named(nt_hexval(&t, "000000010000000400000001"), "cs"),
                          nt_named(nt_text(&t, "a"), "y"), nt_named(nt_int(&t, 1), "x")};
   cql_query_params p;
@@ -133,8 +141,8 @@ static void test_execute_values(void **state) {
   /* wrong counts and bad values */
   r = nt_exec(&t, sel, nv, 2, NULL);
   assert_int_equal(r->opcode, CQL_OP_ERROR);
-  assert_true(cql_slice_eq_cstr(r->u.error.message,
-                                "Invalid amount of bind variables: expected 3, got 2"));
+  assert_true(
+      cql_slice_eq_cstr(r->u.error.message, "Invalid amount of bind variables: expected 3, got 2"));
   cql_value_arg bad[5] = {nt_hexval(&t, "0001"), nt_text(&t, "a"), nt_int(&t, 1), nt_null(),
                           nt_null()};
   r = nt_exec(&t, ins, bad, 5, NULL);
@@ -147,7 +155,7 @@ static void test_unprepared_after_alter(void **state) {
   (void)state;
   nt t;
   setup(&t);
-  const cql_result *r = nt_prepare(&t, "SELECT * FROM t WHERE k1 = 1 AND k2 = 'a'");
+  const cql_result_msg *r = nt_prepare(&t, "SELECT * FROM t WHERE k1 = 1 AND k2 = 'a'");
   cql_slice id = nt_id(&t, r);
   cql_slice rmid = nt_copy(&t, r->u.prepared.result_metadata_id.ptr, 16);
   nt_exec(&t, id, NULL, 0, NULL);
@@ -192,19 +200,17 @@ static void test_prepare_errors(void **state) {
   assert_true(cql_slice_eq_cstr(t.r.u.error.message, "table missing does not exist"));
   /* the v5 per-request keyspace */
   cql_slice ks = cql_slice_from_cstr("ks");
-  assert_int_equal(cql_engine_prepare(t.e, &t.s, cql_slice_from_cstr("SELECT v FROM t"), &ks,
-                                      &t.arena, &t.r),
-                   CQL_OK);
+  assert_int_equal(
+      cql_engine_prepare(t.e, &t.s, cql_slice_from_cstr("SELECT v FROM t"), &ks, &t.arena, &t.r),
+      CQL_OK);
   assert_int_equal(t.r.opcode, CQL_OP_RESULT);
   nt_close(&t);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_bind_names),
-      cmocka_unit_test(test_ids_and_result_metadata),
-      cmocka_unit_test(test_execute_values),
-      cmocka_unit_test(test_unprepared_after_alter),
+      cmocka_unit_test(test_bind_names),     cmocka_unit_test(test_ids_and_result_metadata),
+      cmocka_unit_test(test_execute_values), cmocka_unit_test(test_unprepared_after_alter),
       cmocka_unit_test(test_prepare_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

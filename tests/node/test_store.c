@@ -221,7 +221,7 @@ static void test_memory_cap(void **state) {
   cfg.clock_ud = &t;
   cfg.max_store_bytes = 64 * 1024;
   assert_int_equal(cql_engine_new(&cfg, &t.e), CQL_OK);
-  cql_session_init(&t.s, 5);
+  cql_engine_session_init(&t.s, 5);
   cql_arena_init(&t.arena, NULL);
   setup_ks(&t);
   nt_ok(&t, "CREATE TABLE big (k int PRIMARY KEY, v text)");

@@ -168,7 +168,7 @@ static void test_peers(void **state) {
   nt t;
   memset(&t, 0, sizeof(t));
   assert_int_equal(cql_engine_new(&cfg, &t.e), CQL_OK);
-  cql_session_init(&t.s, 4);
+  cql_engine_session_init(&t.s, 4);
   cql_arena_init(&t.arena, NULL);
   nt_rows(&t, "SELECT peer, data_center, rack, release_version, rpc_address, tokens FROM "
               "system.peers",

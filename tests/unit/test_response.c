@@ -186,7 +186,7 @@ static void test_rows_build_and_walk(void **state) {
 
 static void test_row_iter_other_kinds(void **state) {
   (void)state;
-  cql_result res = {.kind = CQL_RESULT_VOID};
+  cql_result_msg res = {.kind = CQL_RESULT_VOID};
   cql_row_iter it;
   cql_row_iter_init(&it, &res);
   cql_cell c;

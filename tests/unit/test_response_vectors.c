@@ -237,7 +237,7 @@ static void put_error(text *t, const cql_error_body *e, uint8_t version) {
   }
 }
 
-static void put_rows(text *t, const cql_result *res) {
+static void put_rows(text *t, const cql_result_msg *res) {
   const cql_rows_metadata *m = &res->u.rows.metadata;
   if (m->has_paging_state) {
     key(t, "paging_state");
@@ -270,7 +270,7 @@ static void put_rows(text *t, const cql_result *res) {
   put(t, "]");
 }
 
-static void put_prepared(text *t, const cql_result *res, uint8_t version) {
+static void put_prepared(text *t, const cql_result_msg *res, uint8_t version) {
   key(t, "id");
   put_hex(t, res->u.prepared.id);
   if (version >= 5) {
@@ -291,7 +291,7 @@ static void put_prepared(text *t, const cql_result *res, uint8_t version) {
     put_columns(t, "columns", rm->columns, rm->columns_count);
 }
 
-static void put_result(text *t, const cql_result *res, uint8_t version) {
+static void put_result(text *t, const cql_result_msg *res, uint8_t version) {
   static const char *const kinds[] = {"?",           "Void",     "Rows",
                                       "SetKeyspace", "Prepared", "SchemaChange"};
   assert_true(res->kind >= 1 && res->kind <= 5);

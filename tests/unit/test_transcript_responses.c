@@ -67,7 +67,7 @@ static bool column_is(const cql_rows_metadata *m, const char *name, cql_type_id 
 }
 
 /* Walks every cell; the decoder's framing check promises this succeeds. */
-static void walk_rows(const cql_result *res, findings *f) {
+static void walk_rows(const cql_result_msg *res, findings *f) {
   int32_t cols = res->u.rows.metadata.columns_count;
   cql_cell *cells = calloc((size_t)cols + 1, sizeof(*cells));
   assert_non_null(cells);
@@ -89,7 +89,7 @@ static void walk_rows(const cql_result *res, findings *f) {
 }
 
 /* The first cell of the first row. */
-static cql_cell first_cell(const cql_result *res) {
+static cql_cell first_cell(const cql_result_msg *res) {
   cql_cell cells[64] = {{0}};
   assert_true(res->u.rows.metadata.columns_count <= 64);
   cql_row_iter it;
@@ -117,7 +117,7 @@ static void check_lwt(const cql_response *r, cql_slice query, findings *f) {
   if (!slice_has(query, "IF NOT EXISTS") || !slice_has(query, "(4, 'a'"))
     return;
   assert_int_equal(r->opcode, CQL_OP_RESULT);
-  const cql_result *res = &r->u.result;
+  const cql_result_msg *res = &r->u.result;
   assert_int_equal(res->kind, CQL_RESULT_ROWS);
   const cql_rows_metadata *m = &res->u.rows.metadata;
   assert_true(cql_slice_eq_cstr(m->columns[0].name, "[applied]"));
@@ -137,7 +137,7 @@ static void check_lwt(const cql_response *r, cql_slice query, findings *f) {
 }
 
 static void check_system_local(const cql_response *r, findings *f) {
-  const cql_result *res = &r->u.result;
+  const cql_result_msg *res = &r->u.result;
   assert_int_equal(res->kind, CQL_RESULT_ROWS);
   const cql_rows_metadata *m = &res->u.rows.metadata;
   assert_true(m->flags & CQL_ROWS_FLAG_GLOBAL_TABLES_SPEC);
@@ -176,7 +176,7 @@ static void check_query(const cql_response *r, cql_slice query, const cql_reques
   if (cql_slice_eq_cstr(query, "SELECT c FROM kitchen WHERE k = 2") &&
       req->u.query.params.has_page_size && req->u.query.params.page_size == 10 &&
       !req->u.query.params.has_paging_state) {
-    const cql_result *res = &r->u.result;
+    const cql_result_msg *res = &r->u.result;
     assert_int_equal(res->kind, CQL_RESULT_ROWS);
     assert_true(res->u.rows.metadata.has_paging_state);
     assert_true(res->u.rows.metadata.paging_state.len > 0);

@@ -161,14 +161,16 @@ void cql_engine_free(cql_engine *e) {
   cql_free(e->mem, e);
 }
 
-void cql_session_init(cql_session *s, uint8_t version) {
+void cql_engine_session_init(cql_engine_session *s, uint8_t version) {
   memset(s, 0, sizeof(*s));
   s->version = version;
 }
 
 cql_uuid cql_engine_schema_version(const cql_engine *e) { return e->cat.schema_version; }
 
-size_t cql_engine_store_bytes(const cql_engine *e) { return e->store.bytes - e->store.exempt_bytes; }
+size_t cql_engine_store_bytes(const cql_engine *e) {
+  return e->store.bytes - e->store.exempt_bytes;
+}
 
 /* ---- the prepared cache ------------------------------------------------ */
 
@@ -261,7 +263,7 @@ void cql_evict_prepared(cql_engine *e, cql_slice ks, cql_slice table) {
 
 /* ---- execution context ------------------------------------------------- */
 
-static void exec_init(cql_exec *x, cql_engine *e, cql_session *s, cql_arena *arena,
+static void exec_init(cql_exec *x, cql_engine *e, cql_engine_session *s, cql_arena *arena,
                       cql_response *out, const cql_query_params *params) {
   memset(x, 0, sizeof(*x));
   x->e = e;
@@ -281,12 +283,12 @@ static void exec_init(cql_exec *x, cql_engine *e, cql_session *s, cql_arena *are
   x->lit.err_len = sizeof(x->err);
 }
 
-static cql_slice session_keyspace(const cql_session *s) {
+static cql_slice session_keyspace(const cql_engine_session *s) {
   return (cql_slice){s->keyspace, s->keyspace_len};
 }
 
 /* The keyspace a request works in: its own (v5) or the session's. */
-static cql_slice request_keyspace(const cql_session *s, const cql_query_params *p) {
+static cql_slice request_keyspace(const cql_engine_session *s, const cql_query_params *p) {
   if (p && p->has_keyspace && p->keyspace.len)
     return p->keyspace;
   return session_keyspace(s);
@@ -386,7 +388,8 @@ cql_slice cql_partition_key(cql_exec *x, const cql_table *t, const cql_slice *pa
 
 /* The values a single EQ/IN restriction stands for. */
 static bool restr_values(cql_exec *x, const cql_restr *r, cql_slice **vals, uint32_t *n) {
-  const char *part = r->col->kind == CQL_COL_PARTITION ? "partition key part" : "clustering key part";
+  const char *part =
+      r->col->kind == CQL_COL_PARTITION ? "partition key part" : "clustering key part";
   if (r->op == CQL_OP_IN && !r->in_marker) {
     *vals = cql_arena_calloc(x->arena, r->n_in + 1, sizeof(cql_slice));
     if (!*vals)
@@ -515,7 +518,7 @@ static bool parse_and_bind(cql_exec *x, cql_slice query, cql_slice ks, cql_arena
   return *out != NULL;
 }
 
-cql_status cql_engine_query(cql_engine *e, cql_session *s, cql_slice query,
+cql_status cql_engine_query(cql_engine *e, cql_engine_session *s, cql_slice query,
                             const cql_query_params *params, cql_arena *arena, cql_response *out) {
   cql_exec x;
   exec_init(&x, e, s, arena, out, params);
@@ -536,7 +539,7 @@ static void prepared_result(cql_exec *x, const cql_prepared *p) {
   memset(o, 0, sizeof(*o));
   o->stream = stream;
   o->opcode = CQL_OP_RESULT;
-  cql_result *r = &o->u.result;
+  cql_result_msg *r = &o->u.result;
   r->kind = CQL_RESULT_PREPARED;
   const cql_bound *b = p->bound;
   r->u.prepared.id = cql_x_strdup(x, (cql_slice){p->id, 16});
@@ -569,7 +572,7 @@ static void prepared_id(cql_slice ks, cql_slice query, uint8_t out[16]) {
   cql_md5_final(&m, out);
 }
 
-cql_status cql_engine_prepare(cql_engine *e, cql_session *s, cql_slice query,
+cql_status cql_engine_prepare(cql_engine *e, cql_engine_session *s, cql_slice query,
                               const cql_slice *keyspace, cql_arena *arena, cql_response *out) {
   cql_exec x;
   exec_init(&x, e, s, arena, out, NULL);
@@ -629,7 +632,7 @@ static void unprepared(cql_exec *x, cql_slice id) {
   x->out->u.error.unprepared_id = cql_x_strdup(x, id);
 }
 
-cql_status cql_engine_execute(cql_engine *e, cql_session *s, cql_slice id,
+cql_status cql_engine_execute(cql_engine *e, cql_engine_session *s, cql_slice id,
                               cql_slice result_metadata_id, const cql_query_params *params,
                               cql_arena *arena, cql_response *out) {
   cql_exec x;
@@ -640,14 +643,14 @@ cql_status cql_engine_execute(cql_engine *e, cql_session *s, cql_slice id,
     return finish(&x);
   }
   x.result_metadata_id = result_metadata_id;
-  if (!cql_exec_values(&x, p->bound, params ? params->values : NULL,
-                       params ? params->n_values : 0, params && params->named_values))
+  if (!cql_exec_values(&x, p->bound, params ? params->values : NULL, params ? params->n_values : 0,
+                       params && params->named_values))
     return finish(&x);
   cql_exec_bound(&x, p->bound);
   return finish(&x);
 }
 
-cql_status cql_engine_batch(cql_engine *e, cql_session *s, const cql_batch_body *batch,
+cql_status cql_engine_batch(cql_engine *e, cql_engine_session *s, const cql_batch_body *batch,
                             cql_arena *arena, cql_response *out) {
   cql_query_params params;
   memset(&params, 0, sizeof(params));
@@ -691,7 +694,7 @@ cql_status cql_engine_batch(cql_engine *e, cql_session *s, const cql_batch_body 
   return finish(&x);
 }
 
-cql_status cql_engine_handle(cql_engine *e, cql_session *s, const cql_request *req,
+cql_status cql_engine_handle(cql_engine *e, cql_engine_session *s, const cql_request *req,
                              cql_arena *arena, cql_response *out) {
   memset(out, 0, sizeof(*out));
   out->stream = req->stream;

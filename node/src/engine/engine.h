@@ -54,8 +54,8 @@ typedef struct cql_engine_peer {
 typedef void (*cql_schema_hook)(void *ud, const cql_schema_change *change);
 
 typedef struct cql_engine_config {
-  const cql_mem *mem;         /* NULL: the C library allocator */
-  cql_clock_fn clock;         /* NULL: the system clock */
+  const cql_mem *mem; /* NULL: the C library allocator */
+  cql_clock_fn clock; /* NULL: the system clock */
   void *clock_ud;
   const char *cluster_name;   /* NULL: "Test Cluster" */
   const char *data_center;    /* NULL: "datacenter1" */
@@ -66,10 +66,10 @@ typedef struct cql_engine_config {
   int32_t native_port;        /* 0: 9042 */
   int32_t storage_port;       /* 0: 7000 */
   bool has_host_id;
-  cql_uuid host_id;           /* otherwise derived from the clock */
-  uint32_t num_tokens;        /* 0: 16, spread evenly over the ring */
-  size_t max_store_bytes;     /* 0: 256 MiB of data */
-  uint32_t max_prepared;      /* 0: 10000 statements (least recently used go) */
+  cql_uuid host_id;       /* otherwise derived from the clock */
+  uint32_t num_tokens;    /* 0: 16, spread evenly over the ring */
+  size_t max_store_bytes; /* 0: 256 MiB of data */
+  uint32_t max_prepared;  /* 0: 10000 statements (least recently used go) */
   const cql_engine_peer *peers;
   uint32_t n_peers;
   cql_schema_hook on_schema_change;
@@ -77,11 +77,11 @@ typedef struct cql_engine_config {
 } cql_engine_config;
 
 /* Per-connection state. Zero-initialise, then set `version`. */
-typedef struct cql_session {
+typedef struct cql_engine_session {
   uint8_t version;      /* negotiated protocol version (4 or 5) */
   uint8_t keyspace[64]; /* current keyspace (USE), keyspace_len 0 for none */
   size_t keyspace_len;
-} cql_session;
+} cql_engine_session;
 
 /* Creates an engine with the system keyspaces in place. `cfg` may be NULL
  * for all defaults; it is copied (strings too). Returns CQL_E_NOMEM or
@@ -90,7 +90,7 @@ cql_status cql_engine_new(const cql_engine_config *cfg, cql_engine **out);
 void cql_engine_free(cql_engine *e);
 
 /* Initialises a session for protocol `version`. */
-void cql_session_init(cql_session *s, uint8_t version);
+void cql_engine_session_init(cql_engine_session *s, uint8_t version);
 
 /* Handles one request (QUERY, PREPARE, EXECUTE or BATCH) and fills `out`
  * with a RESULT or an ERROR response, all of it allocated from `arena`.
@@ -98,19 +98,19 @@ void cql_session_init(cql_session *s, uint8_t version);
  * PROTOCOL_ERROR. Returns CQL_OK, or CQL_E_NOMEM when even the error
  * response could not be allocated (the caller should then close the
  * connection). */
-cql_status cql_engine_handle(cql_engine *e, cql_session *s, const cql_request *req,
+cql_status cql_engine_handle(cql_engine *e, cql_engine_session *s, const cql_request *req,
                              cql_arena *arena, cql_response *out);
 
 /* The pieces of cql_engine_handle, for callers that already have them. */
-cql_status cql_engine_prepare(cql_engine *e, cql_session *s, cql_slice query,
+cql_status cql_engine_prepare(cql_engine *e, cql_engine_session *s, cql_slice query,
                               const cql_slice *keyspace, cql_arena *arena, cql_response *out);
-cql_status cql_engine_query(cql_engine *e, cql_session *s, cql_slice query,
+cql_status cql_engine_query(cql_engine *e, cql_engine_session *s, cql_slice query,
                             const cql_query_params *params, cql_arena *arena, cql_response *out);
 /* `result_metadata_id` is the v5 id the client holds (len 0 on v4). */
-cql_status cql_engine_execute(cql_engine *e, cql_session *s, cql_slice id,
+cql_status cql_engine_execute(cql_engine *e, cql_engine_session *s, cql_slice id,
                               cql_slice result_metadata_id, const cql_query_params *params,
                               cql_arena *arena, cql_response *out);
-cql_status cql_engine_batch(cql_engine *e, cql_session *s, const cql_batch_body *batch,
+cql_status cql_engine_batch(cql_engine *e, cql_engine_session *s, const cql_batch_body *batch,
                             cql_arena *arena, cql_response *out);
 
 /* The current schema version (system.local.schema_version). */

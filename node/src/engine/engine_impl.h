@@ -31,8 +31,8 @@ typedef struct cql_restr {
   const cql_column *col;
   const cql_column **cols; /* multi: the columns, in the written order */
   uint32_t n_cols;
-  cql_src value;  /* single value, or a list<...> for IN ? */
-  cql_src *in;    /* IN (a, b, ...) */
+  cql_src value; /* single value, or a list<...> for IN ? */
+  cql_src *in;   /* IN (a, b, ...) */
   uint32_t n_in;
   bool in_marker; /* IN ? : `value` holds the whole list */
 } cql_restr;
@@ -57,17 +57,17 @@ typedef struct cql_select_plan {
   const cql_table *table;
   cql_out_col *outs;
   uint32_t n_outs;
-  bool count;    /* an aggregate: one row with COUNT(*) */
+  bool count; /* an aggregate: one row with COUNT(*) */
   bool distinct;
   bool reversed; /* ORDER BY against the clustering order */
   bool allow_filtering;
-  const cql_restr **pk; /* per partition key column: EQ or IN, or NULL */
-  bool pk_complete;     /* every partition key column has one */
+  const cql_restr **pk;     /* per partition key column: EQ or IN, or NULL */
+  bool pk_complete;         /* every partition key column has one */
   const cql_restr **tokens; /* token() restrictions */
   uint32_t n_tokens;
   const cql_restr **ck; /* clustering restrictions */
   uint32_t n_ck;
-  uint32_t eq_prefix; /* leading clustering columns with a single EQ */
+  uint32_t eq_prefix;        /* leading clustering columns with a single EQ */
   const cql_restr **filters; /* other restrictions (need ALLOW FILTERING) */
   uint32_t n_filters;
   const cql_term *limit;
@@ -91,21 +91,21 @@ typedef struct cql_mop {
   uint8_t kind; /* cql_op_kind */
   bool negate;  /* counter decrement */
   const cql_column *col;
-  cql_src key;   /* element key / list index */
+  cql_src key; /* element key / list index */
   cql_src value;
   uint32_t field; /* UDT field index */
 } cql_mop;
 
 typedef struct cql_cond {
   const cql_column *col;
-  uint8_t op;     /* cql_rel_op: EQ, NEQ, LT..., IN */
-  bool elem;      /* col[key] op value */
+  uint8_t op; /* cql_rel_op: EQ, NEQ, LT..., IN */
+  bool elem;  /* col[key] op value */
   cql_src key;
   cql_src value;
   cql_src *in;
   uint32_t n_in;
   bool in_marker;
-  bool field;     /* col.field op value */
+  bool field; /* col.field op value */
   uint32_t field_index;
 } cql_cond;
 
@@ -119,9 +119,9 @@ typedef struct cql_mod_plan {
   uint32_t ck_eq;            /* leading clustering columns restricted by EQ/IN */
   cql_mop *ops;
   uint32_t n_ops;
-  bool insert_marker;  /* INSERT writes the row marker */
-  bool static_only;    /* only static columns touched: no clustering needed */
-  bool whole_row;      /* DELETE without columns */
+  bool insert_marker; /* INSERT writes the row marker */
+  bool static_only;   /* only static columns touched: no clustering needed */
+  bool whole_row;     /* DELETE without columns */
   const cql_term *ttl;
   const cql_term *timestamp;
   bool if_not_exists;
@@ -135,13 +135,13 @@ typedef struct cql_batch_plan cql_batch_plan;
 /* A statement bound to the schema: what PREPARE caches. */
 typedef struct cql_bound {
   const cql_stmt *stmt;
-  cql_slice keyspace;       /* the keyspace the statement works on */
-  const cql_table *table;   /* DML: its table */
+  cql_slice keyspace;     /* the keyspace the statement works on */
+  const cql_table *table; /* DML: its table */
   cql_select_plan *select;
   cql_mod_plan *mod;
   struct cql_bound **batch; /* BATCH in CQL text: the inner statements */
   uint32_t n_batch;
-  cql_column_spec *binds;   /* one per marker */
+  cql_column_spec *binds; /* one per marker */
   uint32_t n_binds;
   uint16_t *pk_idx;
   uint32_t n_pk_idx;
@@ -185,7 +185,7 @@ struct cql_engine {
 
 typedef struct cql_exec {
   cql_engine *e;
-  cql_session *s;
+  cql_engine_session *s;
   cql_arena *arena;
   cql_response *out;
   const cql_query_params *params;
@@ -202,7 +202,8 @@ typedef struct cql_exec {
 
 /* Fills x->out with an ERROR (message printf-style). Returns false so
  * callers can `return fail(...)`. */
-bool cql_fail(cql_exec *x, int32_t code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool cql_fail(cql_exec *x, int32_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 bool cql_fail_nomem(cql_exec *x);
 /* From a literal or store status: INVALID with ctx message, or NOMEM. */
 bool cql_fail_status(cql_exec *x, cql_status st);

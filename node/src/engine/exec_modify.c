@@ -170,8 +170,8 @@ static bool current(cql_exec *x, const cql_table *t, const target *tg, const cql
   return true;
 }
 
-static bool put(cql_exec *x, const cql_table *t, const target *tg, const cql_column *c,
-                const cql_slice *v) {
+static bool put_cell(cql_exec *x, const cql_table *t, const target *tg, const cql_column *c,
+                     const cql_slice *v, bool rmw) {
   cql_row *r = row_of(tg, c);
   if (!r)
     return cql_fail(x, CQL_SERVER_INVALID, "Missing mandatory PRIMARY KEY part for %.*s",
@@ -182,8 +182,19 @@ static bool put(cql_exec *x, const cql_table *t, const target *tg, const cql_col
     tomb = true;
   cql_status st = cql_store_write(&x->e->store, t->data, r, c->slot,
                                   v ? *v : (cql_slice){NULL, 0}, tomb, tg->ts, tg->ttl,
-                                  x->now_sec);
+                                  x->now_sec, rmw);
   return st == CQL_OK ? true : store_full(x);
+}
+
+static bool put(cql_exec *x, const cql_table *t, const target *tg, const cql_column *c,
+                const cql_slice *v) {
+  return put_cell(x, t, tg, c, v, false);
+}
+
+/* A value computed from the cell's current content. */
+static bool put_rmw(cql_exec *x, const cql_table *t, const target *tg, const cql_column *c,
+                    const cql_slice *v) {
+  return put_cell(x, t, tg, c, v, true);
 }
 
 static bool op_collection(cql_exec *x, const cql_table *t, const target *tg, const cql_mop *op,
@@ -215,7 +226,7 @@ static bool op_collection(cql_exec *x, const cql_table *t, const target *tg, con
   cql_slice out = coll_write(x, ty, &res);
   if (!out.ptr)
     return cql_fail_nomem(x);
-  return put(x, t, tg, op->col, res.n ? &out : NULL);
+  return put_rmw(x, t, tg, op->col, res.n ? &out : NULL);
 }
 
 static bool op_elem(cql_exec *x, const cql_table *t, const target *tg, const cql_mop *op,
@@ -257,7 +268,7 @@ static bool op_elem(cql_exec *x, const cql_table *t, const target *tg, const cql
   cql_slice out = coll_write(x, ty, &cur);
   if (!out.ptr)
     return cql_fail_nomem(x);
-  return put(x, t, tg, op->col, cur.n ? &out : NULL);
+  return put_rmw(x, t, tg, op->col, cur.n ? &out : NULL);
 }
 
 static bool op_field(cql_exec *x, const cql_table *t, const target *tg, const cql_mop *op,
@@ -296,7 +307,7 @@ static bool op_field(cql_exec *x, const cql_table *t, const target *tg, const cq
   cql_buf_free(&b);
   if (!out.ptr)
     return cql_fail_nomem(x);
-  return put(x, t, tg, op->col, &out);
+  return put_rmw(x, t, tg, op->col, &out);
 }
 
 static bool apply_op(cql_exec *x, const cql_table *t, const target *tg, const cql_mop *op) {

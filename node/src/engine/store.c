@@ -290,11 +290,11 @@ static bool newer(const cql_store_cell *old, int64_t ts, bool tombstone, cql_sli
 
 cql_status cql_store_write(cql_store *s, cql_store_table *t, cql_row *r, uint32_t slot,
                            cql_slice value, bool tombstone, int64_t ts, int32_t ttl,
-                           int32_t now_sec) {
+                           int32_t now_sec, bool rmw) {
   cql_store_cell *c = cell_slot(s, t, r, slot);
   if (!c)
     return CQL_E_NOMEM;
-  if (!newer(c, ts, tombstone, value))
+  if (!(rmw && c->flags && ts == c->ts) && !newer(c, ts, tombstone, value))
     return CQL_OK;
   uint8_t *val = NULL;
   if (!tombstone && value.len) {

@@ -120,10 +120,13 @@ cql_row *cql_part_get_row(cql_store *s, const cql_table *def, cql_partition *p,
 /* ---- writes ---------------------------------------------------------- */
 
 /* Writes a value (or a tombstone when `tombstone`) into a cell slot,
- * reconciling with what is there. `ttl` > 0 sets the expiry from now_sec. */
+ * reconciling with what is there. `ttl` > 0 sets the expiry from now_sec.
+ * `rmw`: the value was computed from the cell's current content (a
+ * collection operation), so it also replaces a cell of equal timestamp,
+ * which several operations of one statement on one column produce. */
 cql_status cql_store_write(cql_store *s, cql_store_table *t, cql_row *r, uint32_t slot,
                            cql_slice value, bool tombstone, int64_t ts, int32_t ttl,
-                           int32_t now_sec);
+                           int32_t now_sec, bool rmw);
 /* Adds `delta` to a counter cell. */
 cql_status cql_store_counter_add(cql_store *s, cql_store_table *t, cql_row *r, uint32_t slot,
                                  int64_t delta, int64_t ts);

@@ -149,9 +149,7 @@ static cql_slice g_double(gen *g, double d) {
 
 static cql_slice g_bool(gen *g, bool b) { return g_int(g, b ? 1 : 0, 1); }
 
-static cql_slice g_bytes(gen *g, const void *p, size_t n) {
-  return g_text(g, (cql_slice){p, n});
-}
+static cql_slice g_bytes(gen *g, const void *p, size_t n) { return g_text(g, (cql_slice){p, n}); }
 
 /* A collection of n (or n pairs of) values, sorted for sets and maps. */
 static cql_slice g_coll(gen *g, cql_type_id kind, const cql_slice *items, uint32_t n) {
@@ -215,7 +213,7 @@ static void put_row(gen *g, const cql_table *t, const sv *vals, uint32_t n) {
     if (!c || !vals[i].set || c->kind == CQL_COL_PARTITION || c->kind == CQL_COL_CLUSTERING)
       continue;
     cql_row *dst = c->kind == CQL_COL_STATIC ? &p->statics : r;
-    cql_store_write(&e->store, t->data, dst, c->slot, vals[i].v, false, 1, 0, 0);
+    cql_store_write(&e->store, t->data, dst, c->slot, vals[i].v, false, 1, 0, 0, false);
   }
 }
 
@@ -275,9 +273,8 @@ static void gen_peers(gen *g) {
   for (uint32_t i = 0; i < e->cfg.n_peers; i++) {
     const cql_engine_peer *p = &e->cfg.peers[i];
     cql_slice addr = g_bytes(g, p->address.addr, p->address.len);
-    cql_slice native = p->native_address.len
-                           ? g_bytes(g, p->native_address.addr, p->native_address.len)
-                           : addr;
+    cql_slice native =
+        p->native_address.len ? g_bytes(g, p->native_address.addr, p->native_address.len) : addr;
     cql_slice common_host = g_bytes(g, p->host_id.bytes, 16);
     cql_slice toks = token_set(g, p->tokens, p->n_tokens);
     cql_slice sv_ = g_bytes(g, e->cat.schema_version.bytes, 16);
@@ -322,8 +319,9 @@ static void gen_keyspace(gen *g, const cql_keyspace *k) {
 static void gen_table(gen *g, const cql_keyspace *k, const cql_table *t) {
   static const char *const caching[] = {"keys", "ALL", "rows_per_partition", "NONE"};
   static const char *const compaction[] = {
-      "class", "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
-      "max_threshold", "32", "min_threshold", "4"};
+      "class",         "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
+      "max_threshold", "32",
+      "min_threshold", "4"};
   static const char *const compression[] = {"chunk_length_in_kb", "16", "class",
                                             "org.apache.cassandra.io.compress.LZ4Compressor"};
   cql_slice flags[2] = {cql_slice_from_cstr("compound"), cql_slice_from_cstr("counter")};
@@ -393,12 +391,16 @@ static void gen_virtual(gen *g, const cql_keyspace *k) {
   }
 }
 
-static const char *const regenerated[][2] = {
-    {"system", "local"},           {"system", "peers"},
-    {"system", "peers_v2"},        {"system_schema", "keyspaces"},
-    {"system_schema", "tables"},   {"system_schema", "columns"},
-    {"system_schema", "types"},    {"system_virtual_schema", "keyspaces"},
-    {"system_virtual_schema", "tables"}, {"system_virtual_schema", "columns"}};
+static const char *const regenerated[][2] = {{"system", "local"},
+                                             {"system", "peers"},
+                                             {"system", "peers_v2"},
+                                             {"system_schema", "keyspaces"},
+                                             {"system_schema", "tables"},
+                                             {"system_schema", "columns"},
+                                             {"system_schema", "types"},
+                                             {"system_virtual_schema", "keyspaces"},
+                                             {"system_virtual_schema", "tables"},
+                                             {"system_virtual_schema", "columns"}};
 
 void cql_system_refresh(cql_engine *e) {
   gen g = {e, {0}};
@@ -432,21 +434,22 @@ void cql_system_refresh(cql_engine *e) {
 
 bool cql_system_init(cql_engine *e) {
   for (size_t i = 0; i < sizeof(system_keyspaces) / sizeof(system_keyspaces[0]); i++) {
-    cql_keyspace *k = cql_catalog_add_keyspace(&e->cat, cql_slice_from_cstr(system_keyspaces[i].name));
+    cql_keyspace *k =
+        cql_catalog_add_keyspace(&e->cat, cql_slice_from_cstr(system_keyspaces[i].name));
     if (!k)
       return false;
     k->system = true;
     k->virtual_ = system_keyspaces[i].is_virtual;
-    cql_pair rep[2] = {{cql_slice_from_cstr("class"), cql_slice_from_cstr(system_keyspaces[i].strategy), false},
-                       {cql_slice_from_cstr("replication_factor"),
-                        cql_slice_from_cstr(system_keyspaces[i].rf ? system_keyspaces[i].rf : ""),
-                        false}};
+    cql_pair rep[2] = {
+        {cql_slice_from_cstr("class"), cql_slice_from_cstr(system_keyspaces[i].strategy), false},
+        {cql_slice_from_cstr("replication_factor"),
+         cql_slice_from_cstr(system_keyspaces[i].rf ? system_keyspaces[i].rf : ""), false}};
     if (!cql_keyspace_set_replication(k, rep, system_keyspaces[i].rf ? 2 : 1))
       return false;
   }
   e->booting = true;
-  cql_session s;
-  cql_session_init(&s, CQL_PROTOCOL_V5);
+  cql_engine_session s;
+  cql_engine_session_init(&s, CQL_PROTOCOL_V5);
   bool ok = true;
   for (size_t i = 0; i < sizeof(system_ddl) / sizeof(system_ddl[0]) && ok; i++) {
     cql_arena a;

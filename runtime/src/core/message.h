@@ -225,7 +225,7 @@ typedef struct cql_schema_change {
   uint32_t n_arg_types;
 } cql_schema_change;
 
-typedef struct cql_result {
+typedef struct cql_result_msg {
   int32_t kind; /* cql_result_kind */
   union {
     struct {
@@ -244,7 +244,7 @@ typedef struct cql_result {
     } prepared;
     cql_schema_change schema_change;
   } u;
-} cql_result;
+} cql_result_msg;
 
 /* An endpoint's failure reason in READ_FAILURE/WRITE_FAILURE (v5). */
 typedef struct cql_failure_reason {
@@ -312,7 +312,7 @@ typedef struct cql_response {
       const cql_multi_entry *entries;
       uint32_t n_entries;
     } supported;
-    cql_result result;
+    cql_result_msg result;
     cql_event event;
   } u;
 } cql_response;

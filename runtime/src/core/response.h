@@ -90,7 +90,7 @@ typedef struct cql_row_iter {
 
 /* Starts before the first row of `rows_result` (kind ROWS; any other kind
  * yields no rows). */
-void cql_row_iter_init(cql_row_iter *it, const cql_result *rows_result);
+void cql_row_iter_init(cql_row_iter *it, const cql_result_msg *rows_result);
 /* Fills `cells[0..columns)` with the next row; false after the last row.
  * The cells are views into rows_content. */
 bool cql_row_iter_next(cql_row_iter *it, cql_cell *cells);

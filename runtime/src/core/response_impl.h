@@ -43,8 +43,8 @@ void cql_rsp_read_event(cql_rd *r, cql_arena *a, cql_event *out);
 void cql_rsp_write_event(cql_buf *b, const cql_event *ev);
 
 /* RESULT body (kind included). */
-void cql_rsp_read_result(cql_rd *r, uint8_t version, cql_arena *a, cql_result *out);
-void cql_rsp_write_result(cql_buf *b, uint8_t version, const cql_result *res);
+void cql_rsp_read_result(cql_rd *r, uint8_t version, cql_arena *a, cql_result_msg *out);
+void cql_rsp_write_result(cql_buf *b, uint8_t version, const cql_result_msg *res);
 
 /* <metadata> of Rows (and the result part of Prepared). */
 void cql_rsp_read_rows_metadata(cql_rd *r, uint8_t version, cql_arena *a, cql_rows_metadata *out);

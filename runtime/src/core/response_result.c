@@ -4,14 +4,14 @@
 
 #include "response_impl.h"
 
-static void read_rows(cql_rd *r, uint8_t version, cql_arena *a, cql_result *out) {
+static void read_rows(cql_rd *r, uint8_t version, cql_arena *a, cql_result_msg *out) {
   cql_rsp_read_rows_metadata(r, version, a, &out->u.rows.metadata);
   out->u.rows.rows_count = cql_rd_i32(r);
   cql_rsp_read_rows_content(r, out->u.rows.rows_count, out->u.rows.metadata.columns_count,
                             &out->u.rows.rows_content);
 }
 
-static void read_prepared(cql_rd *r, uint8_t version, cql_arena *a, cql_result *out) {
+static void read_prepared(cql_rd *r, uint8_t version, cql_arena *a, cql_result_msg *out) {
   out->u.prepared.id = cql_rd_short_bytes(r);
   if (version >= CQL_PROTOCOL_V5)
     out->u.prepared.result_metadata_id = cql_rd_short_bytes(r);
@@ -19,7 +19,7 @@ static void read_prepared(cql_rd *r, uint8_t version, cql_arena *a, cql_result *
   cql_rsp_read_rows_metadata(r, version, a, &out->u.prepared.result_metadata);
 }
 
-void cql_rsp_read_result(cql_rd *r, uint8_t version, cql_arena *a, cql_result *out) {
+void cql_rsp_read_result(cql_rd *r, uint8_t version, cql_arena *a, cql_result_msg *out) {
   memset(out, 0, sizeof(*out));
   out->kind = cql_rd_i32(r);
   if (!cql_rd_ok(r))
@@ -45,7 +45,7 @@ void cql_rsp_read_result(cql_rd *r, uint8_t version, cql_arena *a, cql_result *o
   }
 }
 
-static void write_prepared(cql_buf *b, uint8_t version, const cql_result *res) {
+static void write_prepared(cql_buf *b, uint8_t version, const cql_result_msg *res) {
   if (version < CQL_PROTOCOL_V5 && res->u.prepared.result_metadata_id.len > 0) {
     cql_rsp_buf_fail(b, CQL_E_UNSUPPORTED);
     return;
@@ -57,7 +57,7 @@ static void write_prepared(cql_buf *b, uint8_t version, const cql_result *res) {
   cql_rsp_write_rows_metadata(b, version, &res->u.prepared.result_metadata);
 }
 
-void cql_rsp_write_result(cql_buf *b, uint8_t version, const cql_result *res) {
+void cql_rsp_write_result(cql_buf *b, uint8_t version, const cql_result_msg *res) {
   switch (res->kind) {
   case CQL_RESULT_VOID:
     cql_buf_put_i32(b, res->kind);

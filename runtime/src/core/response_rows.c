@@ -61,7 +61,7 @@ void cql_rsp_write_rows_content(cql_buf *b, int32_t rows, int32_t columns, cql_s
 
 /* ---- iteration ----------------------------------------------------- */
 
-void cql_row_iter_init(cql_row_iter *it, const cql_result *rows_result) {
+void cql_row_iter_init(cql_row_iter *it, const cql_result_msg *rows_result) {
   cql_slice none = {NULL, 0};
   if (rows_result->kind != CQL_RESULT_ROWS) {
     rd_over(&it->rd, none);
