@@ -27,6 +27,7 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
+	@if [ -x scripts/install-peer-drivers.sh ]; then scripts/install-peer-drivers.sh; fi
 
 build: deps
 	cmake -S . -B $(BUILD) $(CMAKE_MAIN) >/dev/null

@@ -33,4 +33,22 @@ cql_slice cql_type_short_class(cql_slice name, bool *qualified);
 cql_status cql_type_parse_class_at(cql_slice text, cql_arena *arena, int depth,
                                    const cql_type **out);
 
+/* A cursor over type text (a marshal class string or a CQL type), shared by
+ * the two type parsers. The first error sticks and moves the cursor to the
+ * end, so a parser can keep calling without checking after every step. */
+typedef struct cql_type_scan {
+  const uint8_t *p;
+  const uint8_t *end;
+  cql_arena *arena;
+  cql_status err;
+} cql_type_scan;
+
+/* Records `st` (unless an error is already recorded); returns NULL. */
+const cql_type *cql_type_scan_fail(cql_type_scan *c, cql_status st);
+void cql_type_scan_skip_ws(cql_type_scan *c);
+/* True when the next non-blank byte is `ch` (not consumed). */
+bool cql_type_scan_peek(cql_type_scan *c, uint8_t ch);
+/* Consumes `ch` or fails with CQL_E_BAD_TYPE. */
+bool cql_type_scan_expect(cql_type_scan *c, uint8_t ch);
+
 #endif
