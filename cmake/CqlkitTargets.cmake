@@ -50,7 +50,12 @@ function(cqlkit_library name)
     add_library(${target} STATIC ${A_SOURCES})
     set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON
                                                C_VISIBILITY_PRESET hidden)
-    target_include_directories(${target} PUBLIC ${A_PUBLIC_INCLUDES}
+    # Source-tree include paths only while building; an installed package
+    # sees its own include directory (see runtime/CMakeLists.txt).
+    foreach(dir ${A_PUBLIC_INCLUDES})
+      target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${dir}>)
+    endforeach()
+    target_include_directories(${target} PUBLIC $<INSTALL_INTERFACE:include>
                                          PRIVATE ${A_PRIVATE_INCLUDES})
     target_compile_options(${target} PRIVATE ${CQLKIT_WARNINGS})
     _cqlkit_variant_flags("${variant}" cflags lflags)

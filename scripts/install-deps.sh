@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   cmake make pkg-config gcc clang libclang-rt-dev llvm  # toolchain, libFuzzer, sanitizers
-  libuv1-dev libssl-dev liblz4-dev                      # runtime
+  libuv1-dev libssl-dev liblz4-dev zlib1g-dev           # runtime (zlib: CRC32)
   libcmocka-dev valgrind                                # tests
   m4 python3                                            # codegen (Python stdlib + m4)
   python3-cassandra python3-lz4                         # oracle and peer client

@@ -5,8 +5,11 @@ Exit status: 0 success, 1 errors in the input (diagnostics on stderr),
 
 import argparse
 import json
+import os
 import sys
 
+from .backend import TEMPLATES, Backend, ToolError
+from .c_model import GenError
 from .diagnostics import Diagnostics, Source
 from .ir import program_to_json
 from .query_check import QueryChecker
@@ -36,6 +39,16 @@ def _parser():
                    help="parse and check only; write nothing")
     p.add_argument("--dump-ir", action="store_true",
                    help="print the checked intermediate representation as JSON")
+    p.add_argument("--m4", default="m4", metavar="PATH", help="the m4 program (GNU m4)")
+    p.add_argument("--clang-format", default="clang-format", metavar="PATH",
+                   help="clang-format used to format the output (skipped when missing)")
+    p.add_argument("--no-format", action="store_true",
+                   help="write the output as the templates produce it")
+    p.add_argument("--list-outputs", action="store_true",
+                   help="print the names of the files --out would receive, one a line, "
+                        "and write nothing (for build systems)")
+    p.add_argument("--templates", metavar="DIR", help="template directory (default: "
+                   "codegen/templates next to the generator)")
     return p
 
 
@@ -92,7 +105,7 @@ def main(argv=None, stdout=None, stderr=None):
         if not args.schema:
             stderr.write("cqlkit-gen: error: at least one --schema FILE is required\n")
             return 2
-        if args.out is None and not (args.check_only or args.dump_ir):
+        if args.out is None and not (args.check_only or args.dump_ir or args.list_outputs):
             stderr.write("cqlkit-gen: error: --out DIR is required (or --check-only)\n")
             return 2
         diags = Diagnostics()
@@ -100,13 +113,26 @@ def main(argv=None, stdout=None, stderr=None):
         stderr.write(diags.render())
         if diags.error_count:
             return 1
+        ir = program_to_json({"schemas": args.schema, "queries": args.queries},
+                             catalog, queries)
         if args.dump_ir:
-            ir = program_to_json({"schemas": args.schema, "queries": args.queries},
-                                 catalog, queries)
             stdout.write(json.dumps(ir, sort_keys=True, indent=2, ensure_ascii=False))
             stdout.write("\n")
-        # The back-end (m4 templates into --out) is not there yet: a
-        # successful check prints nothing.
+        if args.list_outputs or (args.out is not None and not args.check_only):
+            backend = Backend(templates=args.templates or TEMPLATES, m4=args.m4,
+                              clang_format=args.clang_format,
+                              format_output=not args.no_format)
+            try:
+                paths = backend.generate(ir, args.out or ".", write=not args.list_outputs)
+                if args.list_outputs:
+                    for path in paths:
+                        stdout.write(os.path.basename(path) + "\n")
+            except GenError as e:
+                stderr.write("cqlkit-gen: error: %s\n" % e)
+                return 1
+            except (ToolError, OSError) as e:
+                stderr.write("cqlkit-gen: error: %s\n" % e)
+                return 2
         return 0
     except KeyboardInterrupt:
         stderr.write("cqlkit-gen: interrupted\n")

@@ -22,10 +22,12 @@ static void test_transcript_errors(void **state) {
   (void)state;
   nt t;
   nt_open(&t);
-  nt_ok(&t, "CREATE KEYSPACE tx WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+  nt_ok(&t,
+        "CREATE KEYSPACE tx WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
   nt_ok(&t, "USE tx");
   nt_ok(&t, "CREATE TABLE kitchen (k int, c text, b bigint, t text, PRIMARY KEY (k, c))");
-  nt_err(&t, "SELEC broken", 0x2000, "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)");
+  nt_err(&t, "SELEC broken", 0x2000,
+         "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)");
   nt_err(&t, "SELECT * FROM nope", 0x2200, "table nope does not exist");
   nt_err(&t, "SELECT * FROM kitchen WHERE t = 'v'", 0x2200,
          "Cannot execute this query as it might involve data filtering and thus may have "

@@ -166,11 +166,58 @@ static void test_protocol_batch(void **state) {
   nt_close(&t);
 }
 
+/* Runs `q` at consistency `cl`; returns the error code (0 for success). */
+static int32_t run_at(nt *t, const char *q, uint16_t cl, const char *msg) {
+  cql_query_params p;
+  memset(&p, 0, sizeof(p));
+  p.consistency = cl;
+  const cql_response *r = nt_run(t, q, &p);
+  if (r->opcode != CQL_OP_ERROR)
+    return 0;
+  if (msg && !cql_slice_eq_cstr(r->u.error.message, msg))
+    fail_msg("<%s>\n got: %.*s\nwant: %s", q, (int)r->u.error.message.len,
+             (const char *)r->u.error.message.ptr, msg);
+  return r->u.error.code;
+}
+
+static void test_consistency_rules(void **state) {
+  (void)state;
+  nt t;
+  setup(&t);
+  const char *plain = "INSERT INTO k (k, c, t) VALUES (1, 'a', 'x')";
+  const char *cas = "INSERT INTO k (k, c, t) VALUES (1, 'a', 'x') IF NOT EXISTS";
+  assert_int_equal(run_at(&t, plain, CQL_CONSISTENCY_SERIAL,
+                          "You must use conditional updates for serializable writes"),
+                   0x2200);
+  assert_int_equal(run_at(&t, cas, CQL_CONSISTENCY_LOCAL_SERIAL,
+                          "LOCAL_SERIAL is not supported as conditional update commit "
+                          "consistency. Use ANY if you mean \"make sure it is accepted but I "
+                          "don't care how many replicas commit it for non-SERIAL reads\""),
+                   0x2200);
+  assert_int_equal(run_at(&t, plain, CQL_CONSISTENCY_ANY, NULL), 0);
+  assert_int_equal(run_at(&t, cas, CQL_CONSISTENCY_ANY, NULL), 0);
+  assert_int_equal(run_at(&t, "SELECT * FROM k WHERE k = 1", CQL_CONSISTENCY_ANY,
+                          "ANY ConsistencyLevel is only supported for writes"),
+                   0x2200);
+  assert_int_equal(run_at(&t, "SELECT * FROM k WHERE k = 1", CQL_CONSISTENCY_SERIAL, NULL), 0);
+  assert_int_equal(run_at(&t, "SELECT * FROM k", CQL_CONSISTENCY_SERIAL,
+                          "SERIAL/LOCAL_SERIAL consistency may only be requested for one "
+                          "partition at a time"),
+                   0x2200);
+  assert_int_equal(run_at(&t,
+                          "BEGIN BATCH "
+                          "INSERT INTO k (k, c, t) VALUES (2, 'a', 'x'); APPLY BATCH",
+                          CQL_CONSISTENCY_SERIAL,
+                          "You must use conditional updates for serializable writes"),
+                   0x2200);
+  nt_close(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_insert_if_not_exists),  cmocka_unit_test(test_conditions),
       cmocka_unit_test(test_prepared_lwt_metadata), cmocka_unit_test(test_batches),
-      cmocka_unit_test(test_protocol_batch),
+      cmocka_unit_test(test_protocol_batch),        cmocka_unit_test(test_consistency_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@ static int page_all(nt *t, const char *q, int32_t size, char *out, size_t cap, i
   cql_query_params p;
   memset(&p, 0, sizeof(p));
   p.consistency = CQL_CONSISTENCY_ONE;
+  p.consistency = CQL_CONSISTENCY_ONE;
   p.has_page_size = true;
   p.page_size = size;
   uint8_t state[512];
@@ -128,6 +129,7 @@ static void test_stable_under_writes(void **state) {
   fill(&t, 1, 6);
   cql_query_params p;
   memset(&p, 0, sizeof(p));
+  p.consistency = CQL_CONSISTENCY_ONE;
   p.has_page_size = true;
   p.page_size = 3;
   const cql_response *r = nt_run(&t, "SELECT c FROM p WHERE k = 1", &p);
@@ -176,6 +178,7 @@ static void test_bad_paging_state(void **state) {
   setup(&t);
   cql_query_params p;
   memset(&p, 0, sizeof(p));
+  p.consistency = CQL_CONSISTENCY_ONE;
   p.has_page_size = true;
   p.page_size = 3;
   p.has_paging_state = true;

@@ -39,11 +39,13 @@ static void test_transcript_syntax_error(void **state) {
 static void test_error_forms(void **state) {
   (void)state;
   expect_error("SELECT * FROM", "line 0:-1 no viable alternative at input '<EOF>'");
-  expect_error("SELECT * FRM t", "line 1:9 mismatched input 'FRM' expecting K_FROM (SELECT * [FRM]...)");
+  expect_error("SELECT * FRM t",
+               "line 1:9 mismatched input 'FRM' expecting K_FROM (SELECT * [FRM]...)");
   expect_error("INSERT INTO t (a) VALUES (1", "line 0:-1 mismatched input '<EOF>' expecting ')'");
   expect_error("SELECT * FROM t WHERE k = 'abc",
                "line 1:30 mismatched character '<EOF>' expecting '''");
-  expect_error("SELECT * FROM t x", "line 1:16 extraneous input 'x' expecting EOF (SELECT * FROM t [x])");
+  expect_error("SELECT * FROM t x",
+               "line 1:16 extraneous input 'x' expecting EOF (SELECT * FROM t [x])");
 }
 
 static void test_select_tree(void **state) {
@@ -51,10 +53,11 @@ static void test_select_tree(void **state) {
   cql_arena a;
   cql_arena_init(&a, NULL);
   cql_parsed pr;
-  cql_stmt *s = parse_ok(&a,
-                         "select K, \"Quoted\", ttl(t) AS x, COUNT(*) from Ks.Tab where k = ? and "
-                         "(c1, c2) > (1, 'a') and c IN :cs ORDER BY c DESC LIMIT 10 ALLOW FILTERING;",
-                         &pr);
+  cql_stmt *s =
+      parse_ok(&a,
+               "select K, \"Quoted\", ttl(t) AS x, COUNT(*) from Ks.Tab where k = ? and "
+               "(c1, c2) > (1, 'a') and c IN :cs ORDER BY c DESC LIMIT 10 ALLOW FILTERING;",
+               &pr);
   assert_int_equal(s->kind, CQL_STMT_SELECT);
   cql_ast_select *sel = &s->u.select;
   assert_true(cql_slice_eq_cstr(sel->table.keyspace, "ks"));
@@ -84,12 +87,13 @@ static void test_literals(void **state) {
   cql_arena a;
   cql_arena_init(&a, NULL);
   cql_parsed pr;
-  cql_stmt *s = parse_ok(&a,
-                         "INSERT INTO t (a,b,c,d,e,f,g,h,i,j,k,l,m) VALUES ('it''s', -12, 1.5e3, "
-                         "0xCAFE, d2177dd0-eaa2-11de-a572-001b779c76e3, 1h30m, -NaN, [1,2], {'a':1},"
-                         " {street: 's', \"Zip\": 1}, (1, 'x'), {}, $$raw'$$) USING TTL 5 AND "
-                         "TIMESTAMP 7 -- trailing comment",
-                         &pr);
+  cql_stmt *s =
+      parse_ok(&a,
+               "INSERT INTO t (a,b,c,d,e,f,g,h,i,j,k,l,m) VALUES ('it''s', -12, 1.5e3, "
+               "0xCAFE, d2177dd0-eaa2-11de-a572-001b779c76e3, 1h30m, -NaN, [1,2], {'a':1},"
+               " {street: 's', \"Zip\": 1}, (1, 'x'), {}, $$raw'$$) USING TTL 5 AND "
+               "TIMESTAMP 7 -- trailing comment",
+               &pr);
   cql_ast_insert *in = &s->u.insert;
   assert_int_equal(in->n_values, 13);
   assert_int_equal(in->values[0]->kind, CQL_TERM_STRING);
@@ -140,12 +144,16 @@ static void test_ddl(void **state) {
   assert_int_equal(v->dimension, 3);
   assert_int_equal(t->n_clustering_order, 1);
   assert_int_equal(t->n_options, 1);
-  s = parse_ok(&a, "CREATE KEYSPACE tx WITH replication = {'class':'SimpleStrategy','replication_factor':1} AND durable_writes = false", &pr);
+  s = parse_ok(&a,
+               "CREATE KEYSPACE tx WITH replication = "
+               "{'class':'SimpleStrategy','replication_factor':1} AND durable_writes = false",
+               &pr);
   assert_int_equal(s->kind, CQL_STMT_CREATE_KEYSPACE);
   assert_int_equal(s->u.keyspace.n_options, 2);
-  s = parse_ok(&a, "BEGIN UNLOGGED BATCH INSERT INTO t (a) VALUES (1); UPDATE t SET n = n + 1, "
-                   "l = [1] + l, m['k'] = 2 WHERE k = 1 IF EXISTS; DELETE m['x'] FROM t WHERE k "
-                   "= 2 APPLY BATCH",
+  s = parse_ok(&a,
+               "BEGIN UNLOGGED BATCH INSERT INTO t (a) VALUES (1); UPDATE t SET n = n + 1, "
+               "l = [1] + l, m['k'] = 2 WHERE k = 1 IF EXISTS; DELETE m['x'] FROM t WHERE k "
+               "= 2 APPLY BATCH",
                &pr);
   assert_int_equal(s->u.batch.n_stmts, 3);
   cql_ast_update *up = &s->u.batch.stmts[1]->u.update;

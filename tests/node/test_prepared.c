@@ -134,6 +134,7 @@ static void test_execute_values(void **state) {
                          nt_named(nt_text(&t, "a"), "y"), nt_named(nt_int(&t, 1), "x")};
   cql_query_params p;
   memset(&p, 0, sizeof(p));
+  p.consistency = CQL_CONSISTENCY_ONE;
   p.named_values = true;
   const cql_response *r = nt_exec(&t, sel, nv, 3, &p);
   static char buf[256];
@@ -151,6 +152,23 @@ static void test_execute_values(void **state) {
   nt_close(&t);
 }
 
+/* Dropping a keyspace forgets the statements prepared on its tables
+ * (before the tables go: found by fuzz.node_cql as a use after free). */
+static void test_unprepared_after_drop_keyspace(void **state) {
+  (void)state;
+  nt t;
+  setup(&t);
+  cql_slice id = nt_id(&t, nt_prepare(&t, "SELECT * FROM t WHERE k1 = 1 AND k2 = 'a'"));
+  cql_slice other = nt_id(&t, nt_prepare(&t, "SELECT release_version FROM system.local"));
+  nt_ok(&t, "DROP KEYSPACE ks");
+  nt_exec(&t, id, NULL, 0, NULL);
+  assert_int_equal(t.r.opcode, CQL_OP_ERROR);
+  assert_int_equal(t.r.u.error.code, CQL_SERVER_UNPREPARED);
+  nt_exec(&t, other, NULL, 0, NULL);
+  assert_int_equal(t.r.opcode, CQL_OP_RESULT);
+  nt_close(&t);
+}
+
 static void test_unprepared_after_alter(void **state) {
   (void)state;
   nt t;
@@ -164,6 +182,7 @@ static void test_unprepared_after_alter(void **state) {
   uint8_t stale[16] = {0};
   cql_query_params p;
   memset(&p, 0, sizeof(p));
+  p.consistency = CQL_CONSISTENCY_ONE;
   p.skip_metadata = true;
   assert_int_equal(cql_engine_execute(t.e, &t.s, id, (cql_slice){stale, 16}, &p, &t.arena, &t.r),
                    CQL_OK);
@@ -211,7 +230,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bind_names),     cmocka_unit_test(test_ids_and_result_metadata),
       cmocka_unit_test(test_execute_values), cmocka_unit_test(test_unprepared_after_alter),
-      cmocka_unit_test(test_prepare_errors),
+      cmocka_unit_test(test_prepare_errors), cmocka_unit_test(test_unprepared_after_drop_keyspace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@ static void order_case(nt *t, const char *type, const char *order, const char *c
 #define CASE(type, order, want, ...)                                                               \
   do {                                                                                             \
     static const char *const v_[] = {__VA_ARGS__};                                                 \
-    order_case(&t, type, order, v_, sizeof(v_) / sizeof(v_[0]), want);                            \
+    order_case(&t, type, order, v_, sizeof(v_) / sizeof(v_[0]), want);                             \
   } while (0)
 
 static void test_clustering_order_by_type(void **state) {
@@ -37,34 +37,34 @@ static void test_clustering_order_by_type(void **state) {
   nt_open(&t);
   setup_ks(&t);
   CASE("int", "", "-5\n0\n3\n2147483647", "3", "-5", "2147483647", "0");
-  CASE("int", "WITH CLUSTERING ORDER BY (c DESC)", "2147483647\n3\n0\n-5", "3", "-5",
-       "2147483647", "0");
+  CASE("int", "WITH CLUSTERING ORDER BY (c DESC)", "2147483647\n3\n0\n-5", "3", "-5", "2147483647",
+       "0");
   CASE("tinyint", "", "-128\n-1\n127", "127", "-1", "-128");
   CASE("smallint", "", "-300\n2\n300", "300", "2", "-300");
-  CASE("bigint", "", "-9223372036854775808\n0\n9223372036854775807", "9223372036854775807",
-       "0", "-9223372036854775808");
-  CASE("varint", "", "-1000000000000000000000\n-1\n0\n255\n100000000000000000000", "255",
-       "-1", "100000000000000000000", "0", "-1000000000000000000000");
+  CASE("bigint", "", "-9223372036854775808\n0\n9223372036854775807", "9223372036854775807", "0",
+       "-9223372036854775808");
+  CASE("varint", "", "-1000000000000000000000\n-1\n0\n255\n100000000000000000000", "255", "-1",
+       "100000000000000000000", "0", "-1000000000000000000000");
   CASE("decimal", "", "-1.5\n0.25\n1\n2.50", "1", "2.50", "-1.5", "0.25");
-  CASE("double", "", "-Infinity\n-1.5\n0\n2.25\nInfinity\nNaN", "2.25", "NaN", "-1.5",
-       "Infinity", "0.0", "-Infinity");
+  CASE("double", "", "-Infinity\n-1.5\n0\n2.25\nInfinity\nNaN", "2.25", "NaN", "-1.5", "Infinity",
+       "0.0", "-Infinity");
   CASE("float", "", "-2.5\n0.5\n3", "3.0", "-2.5", "0.5");
   CASE("text", "", "''\n'A'\n'a'\n'ab'\n'\xc3\xa9'", "'ab'", "'a'", "'\xc3\xa9'", "''", "'A'");
   CASE("text", "WITH CLUSTERING ORDER BY (c DESC)", "'b'\n'a'\n''", "'a'", "''", "'b'");
   CASE("ascii", "", "'A'\n'B'\n'a'", "'a'", "'B'", "'A'");
-  CASE("blob", "", "0x\n0x00\n0x0001\n0x7f\n0x80\n0xff", "0xff", "0x7f", "0x80", "0x",
-       "0x0001", "0x00");
+  CASE("blob", "", "0x\n0x00\n0x0001\n0x7f\n0x80\n0xff", "0xff", "0x7f", "0x80", "0x", "0x0001",
+       "0x00");
   CASE("boolean", "", "false\ntrue", "true", "false");
   CASE("date", "", "'1969-12-31'\n'1970-01-01'\n'2020-01-02'", "'2020-01-02'", "'1970-01-01'",
        "'1969-12-31'");
   CASE("time", "", "'00:00:00.000000000'\n'00:00:01.000000000'\n'23:59:59.999999999'",
        "'23:59:59.999999999'", "'00:00:00'", "'00:00:01'");
-  CASE("timestamp", "", "'1969-12-31 23:59:59.000Z'\n'1970-01-01 00:00:00.000Z'\n"
-                        "'2021-03-04 05:06:07.000Z'",
+  CASE("timestamp", "",
+       "'1969-12-31 23:59:59.000Z'\n'1970-01-01 00:00:00.000Z'\n"
+       "'2021-03-04 05:06:07.000Z'",
        "'2021-03-04 05:06:07+0000'", "'1970-01-01'", "'1969-12-31 23:59:59Z'");
   /* timeuuids by their time, uuid by version then bytes */
-  CASE("timeuuid", "",
-       "11111111-0000-1000-8000-000000000000\n00000000-0001-1000-8000-000000000000",
+  CASE("timeuuid", "", "11111111-0000-1000-8000-000000000000\n00000000-0001-1000-8000-000000000000",
        "00000000-0001-1000-8000-000000000000", "11111111-0000-1000-8000-000000000000");
   /* inet compares the address bytes unsigned: ::1 (0x00...) first */
   CASE("inet", "", "'::1'\n'1.2.3.4'\n'10.0.0.1'", "'::1'", "'10.0.0.1'", "'1.2.3.4'");
@@ -91,8 +91,7 @@ static void test_composite_clustering(void **state) {
   nt_rows(&t, "SELECT b FROM m WHERE k = 1 AND a = 2 AND b > 'x'", "'z'");
   nt_rows(&t, "SELECT a, b FROM m WHERE k = 1 AND a < 2", "1|'x'\n1|'y'");
   nt_rows(&t, "SELECT a, b FROM m WHERE k = 1 AND (a, b) > (1, 'x')", "2|'x'\n2|'z'\n1|'y'");
-  nt_rows(&t, "SELECT a, b FROM m WHERE k = 1 AND (a, b) IN ((1, 'y'), (2, 'x'))",
-          "2|'x'\n1|'y'");
+  nt_rows(&t, "SELECT a, b FROM m WHERE k = 1 AND (a, b) IN ((1, 'y'), (2, 'x'))", "2|'x'\n1|'y'");
   nt_rows(&t, "SELECT v FROM m WHERE k = 1 AND a IN (1, 2) AND b = 'x'", "2\n3");
   nt_err(&t, "SELECT * FROM m WHERE k = 1 AND b = 'x'", 0x2200,
          "PRIMARY KEY column \"b\" cannot be restricted as preceding column \"a\" is not "

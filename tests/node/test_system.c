@@ -25,9 +25,10 @@ static void test_local_and_peers_layout(void **state) {
   expect_cols(&t, "SELECT * FROM system.peers_v2",
               "peer,peer_port,data_center,host_id,native_address,native_port,preferred_ip,"
               "preferred_port,rack,release_version,schema_version,tokens");
-  nt_rows(&t, "SELECT release_version, partitioner, cql_version, data_center, rack, "
-              "native_protocol_version, rpc_address, rpc_port, cluster_name, bootstrapped FROM "
-              "system.local",
+  nt_rows(&t,
+          "SELECT release_version, partitioner, cql_version, data_center, rack, "
+          "native_protocol_version, rpc_address, rpc_port, cluster_name, bootstrapped FROM "
+          "system.local",
           "'4.0.0'|'org.apache.cassandra.dht.Murmur3Partitioner'|'3.4.5'|'datacenter1'|'rack1'|"
           "'5'|'127.0.0.1'|9042|'Test Cluster'|'COMPLETED'");
   nt_rows(&t, "SELECT * FROM system.peers", "");
@@ -80,8 +81,7 @@ static void test_schema_tables_layout(void **state) {
               "memtable_flush_period_in_ms,min_index_interval,read_repair,read_repair_chance,"
               "speculative_retry,where_clause");
   expect_cols(&t, "SELECT * from system_virtual_schema.keyspaces", "keyspace_name");
-  expect_cols(&t, "SELECT * from system_virtual_schema.tables",
-              "keyspace_name,table_name,comment");
+  expect_cols(&t, "SELECT * from system_virtual_schema.tables", "keyspace_name,table_name,comment");
   expect_cols(&t, "SELECT * from system_virtual_schema.columns",
               "keyspace_name,table_name,column_name,clustering_order,column_name_bytes,kind,"
               "position,type");
@@ -96,7 +96,8 @@ static void test_schema_contents(void **state) {
   nt t;
   nt_open(&t);
   cql_uuid v0 = cql_engine_schema_version(t.e);
-  nt_ok(&t, "CREATE KEYSPACE tx WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+  nt_ok(&t,
+        "CREATE KEYSPACE tx WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
   cql_uuid v1 = cql_engine_schema_version(t.e);
   assert_memory_not_equal(v0.bytes, v1.bytes, 16);
   assert_int_equal(v1.bytes[6] >> 4, 3); /* a name-based UUID, like Cassandra's */
@@ -111,8 +112,9 @@ static void test_schema_contents(void **state) {
   nt_ok(&t, "CREATE TABLE kitchen (k int, c text, l list<int>, m map<text,int>, tp "
             "tuple<int,text>, ad frozen<addr>, ad2 addr, st_col text STATIC, PRIMARY KEY (k, c)) "
             "WITH CLUSTERING ORDER BY (c DESC) AND comment = 'hi'");
-  nt_rows(&t, "SELECT column_name, clustering_order, kind, position, type FROM "
-              "system_schema.columns WHERE keyspace_name = 'tx' AND table_name = 'kitchen'",
+  nt_rows(&t,
+          "SELECT column_name, clustering_order, kind, position, type FROM "
+          "system_schema.columns WHERE keyspace_name = 'tx' AND table_name = 'kitchen'",
           "'ad'|'none'|'regular'|-1|'frozen<addr>'\n"
           "'ad2'|'none'|'regular'|-1|'addr'\n"
           "'c'|'desc'|'clustering'|0|'text'\n"
@@ -121,8 +123,9 @@ static void test_schema_contents(void **state) {
           "'m'|'none'|'regular'|-1|'map<text, int>'\n"
           "'st_col'|'none'|'static'|-1|'text'\n"
           "'tp'|'none'|'regular'|-1|'frozen<tuple<int, text>>'");
-  nt_rows(&t, "SELECT comment, flags, gc_grace_seconds, default_time_to_live, speculative_retry "
-              "FROM system_schema.tables WHERE keyspace_name = 'tx' AND table_name = 'kitchen'",
+  nt_rows(&t,
+          "SELECT comment, flags, gc_grace_seconds, default_time_to_live, speculative_retry "
+          "FROM system_schema.tables WHERE keyspace_name = 'tx' AND table_name = 'kitchen'",
           "'hi'|{'compound'}|864000|0|'99p'");
   cql_uuid v2 = cql_engine_schema_version(t.e);
   static char buf[256];
@@ -136,8 +139,9 @@ static void test_schema_contents(void **state) {
   (void)buf;
   nt_ok(&t, "ALTER TABLE kitchen ADD extra int");
   assert_string_equal(t.last_change_text, "UPDATED TABLE tx kitchen");
-  nt_rows(&t, "SELECT type FROM system_schema.columns WHERE keyspace_name = 'tx' AND table_name = "
-              "'kitchen' AND column_name = 'extra'",
+  nt_rows(&t,
+          "SELECT type FROM system_schema.columns WHERE keyspace_name = 'tx' AND table_name = "
+          "'kitchen' AND column_name = 'extra'",
           "'int'");
   nt_ok(&t, "DROP TABLE kitchen");
   assert_string_equal(t.last_change_text, "DROPPED TABLE tx kitchen");
@@ -170,8 +174,9 @@ static void test_peers(void **state) {
   assert_int_equal(cql_engine_new(&cfg, &t.e), CQL_OK);
   cql_engine_session_init(&t.s, 4);
   cql_arena_init(&t.arena, NULL);
-  nt_rows(&t, "SELECT peer, data_center, rack, release_version, rpc_address, tokens FROM "
-              "system.peers",
+  nt_rows(&t,
+          "SELECT peer, data_center, rack, release_version, rpc_address, tokens FROM "
+          "system.peers",
           "'127.0.0.2'|'datacenter1'|'rack1'|'4.0.0'|'127.0.0.2'|{'-5', '5'}");
   nt_rows(&t, "SELECT peer, peer_port, native_address, native_port FROM system.peers_v2",
           "'127.0.0.2'|7000|'127.0.0.2'|9043");

@@ -96,7 +96,8 @@ static void test_collections(void **state) {
             "fl frozen<list<int>>, nest map<text, frozen<list<int>>>)");
   nt_ok(&t, "INSERT INTO c (k, l, s, m, fl, nest) VALUES (1, [3, 1], {'b', 'a', 'b'}, "
             "{'z': 1, 'a': 2}, [5], {'x': [1, 2]})");
-  nt_rows(&t, "SELECT l, s, m, fl, nest FROM c", "[3, 1]|{'a', 'b'}|{'a': 2, 'z': 1}|[5]|{'x': [1, 2]}");
+  nt_rows(&t, "SELECT l, s, m, fl, nest FROM c",
+          "[3, 1]|{'a', 'b'}|{'a': 2, 'z': 1}|[5]|{'x': [1, 2]}");
   nt_ok(&t, "UPDATE c SET l = l + [4], l = [0] + l, s = s + {'c'}, s = s - {'a'}, m['q'] = 9, "
             "m = m - {'z'} WHERE k = 1");
   nt_rows(&t, "SELECT l, s, m FROM c", "[0, 3, 1, 4]|{'b', 'c'}|{'a': 2, 'q': 9}");
@@ -142,7 +143,8 @@ static void test_udts_tuples_vectors(void **state) {
   nt_ok(&t, "ALTER TYPE addr ADD country text");
   nt_rows(&t, "SELECT ad FROM u", "{street: 's', zip: 1, tags: {'t'}, country: null}");
   nt_ok(&t, "INSERT INTO u (k, ad) VALUES (3, {country: 'fr'})");
-  nt_rows(&t, "SELECT ad FROM u WHERE k = 3", "{street: null, zip: null, tags: null, country: 'fr'}");
+  nt_rows(&t, "SELECT ad FROM u WHERE k = 3",
+          "{street: null, zip: null, tags: null, country: 'fr'}");
   nt_err(&t, "CREATE TYPE addr (a int)", 0x2200, "A user type with name 'addr' already exists");
   nt_ok(&t, "CREATE TYPE IF NOT EXISTS addr (a int)");
   nt_close(&t);

@@ -39,13 +39,13 @@ typedef struct cql_term cql_term;
 struct cql_term {
   uint8_t kind; /* cql_term_kind */
   bool boolean;
-  cql_slice text;         /* literal text; function name (lower-cased) */
-  uint32_t marker;        /* CQL_TERM_MARKER: index in the statement's markers */
-  cql_term **items;       /* collections, tuples, UDT values, function args */
+  cql_slice text;   /* literal text; function name (lower-cased) */
+  uint32_t marker;  /* CQL_TERM_MARKER: index in the statement's markers */
+  cql_term **items; /* collections, tuples, UDT values, function args */
   uint32_t n_items;
-  cql_slice *fields;      /* CQL_TERM_UDT */
-  const void *cast_type;  /* CQL_TERM_CAST: const cql_type * (unresolved) */
-  uint32_t tok;           /* index of the first token, for messages */
+  cql_slice *fields;     /* CQL_TERM_UDT */
+  const void *cast_type; /* CQL_TERM_CAST: const cql_type * (unresolved) */
+  uint32_t tok;          /* index of the first token, for messages */
 };
 
 /* A bind marker as written: `?` (no name) or `:name`. */
@@ -247,7 +247,7 @@ typedef struct cql_ast_alter_table {
   cql_ast_name table;
   uint8_t kind; /* cql_alter_kind */
   bool if_exists;
-  bool if_col_exists; /* ADD IF NOT EXISTS / DROP IF EXISTS */
+  bool if_col_exists;   /* ADD IF NOT EXISTS / DROP IF EXISTS */
   cql_ast_coldef *cols; /* ADD */
   uint32_t n_cols;
   cql_slice *names; /* DROP; RENAME: from, to pairs */

@@ -271,8 +271,8 @@ static bool restr_single(binder *bd, const cql_table *t, const cql_relation *rel
     const cql_type *et = rel->op == CQL_OP_CONTAINS_KEY || c->type->id != CQL_TYPE_MAP
                              ? c->type->children[0]
                              : c->type->children[1];
-    cql_slice n = bd_printf(bd, "%s(%.*s)", rel->op == CQL_OP_CONTAINS_KEY ? "key" : "value",
-                            SL(c->name));
+    cql_slice n =
+        bd_printf(bd, "%s(%.*s)", rel->op == CQL_OP_CONTAINS_KEY ? "key" : "value", SL(c->name));
     return bd_src(bd, &r->value, rel->value, t, n, et);
   }
   case CQL_OP_NEQ:
@@ -288,8 +288,9 @@ static bool restr_single(binder *bd, const cql_table *t, const cql_relation *rel
                    SL(c->name));
   default:
     if (bd_is_multicell(c->type) && rel->op == CQL_OP_EQ)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Collection column '%.*s' (%s) cannot be restricted "
-                                             "by a '=' relation",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Collection column '%.*s' (%s) cannot be restricted "
+                     "by a '=' relation",
                      SL(c->name), cql_type_cql_name(bd->x->arena, c->type));
     return bd_src(bd, &r->value, rel->value, t, c->name, c->type);
   }
@@ -311,8 +312,8 @@ static bool multi_value(binder *bd, const cql_table *t, cql_restr *r, const cql_
   if (v->kind == CQL_TERM_TUPLE) {
     if (v->n_items != r->n_cols)
       return bd_fail(bd, CQL_SERVER_INVALID,
-                     "Expected %u elements in value tuple, but got %u: %.*s", r->n_cols,
-                     v->n_items, SL(multi_name(bd, r)));
+                     "Expected %u elements in value tuple, but got %u: %.*s", r->n_cols, v->n_items,
+                     SL(multi_name(bd, r)));
     for (uint32_t i = 0; i < v->n_items; i++)
       if (!bd_term(bd, v->items[i], t, r->cols[i]->name, r->cols[i]->type))
         return false;

@@ -40,8 +40,7 @@ static bool missing_parts(binder *bd, const cql_column *const *cols, const cql_r
 bool bd_using(binder *bd, const cql_using *u, cql_mod_plan *m) {
   if (u->ttl) {
     m->ttl = u->ttl;
-    if (!bd_term(bd, u->ttl, m->table, cql_slice_from_cstr("[ttl]"),
-                 cql_type_native(CQL_TYPE_INT)))
+    if (!bd_term(bd, u->ttl, m->table, cql_slice_from_cstr("[ttl]"), cql_type_native(CQL_TYPE_INT)))
       return false;
   }
   if (u->timestamp) {
@@ -89,11 +88,13 @@ static bool key_where(binder *bd, cql_mod_plan *m, const cql_relation *rels, uin
     }
     if (!eq) {
       if (!allow_range)
-        return bd_fail(bd, CQL_SERVER_INVALID, "Slice restrictions are not supported on the "
-                                               "clustering columns in UPDATE statements");
+        return bd_fail(bd, CQL_SERVER_INVALID,
+                       "Slice restrictions are not supported on the "
+                       "clustering columns in UPDATE statements");
       if (m->ck_slice && m->ck_slice->col != c)
-        return bd_fail(bd, CQL_SERVER_INVALID, "Only one clustering column can be restricted by a "
-                                               "slice in cqlkit-node range deletions");
+        return bd_fail(bd, CQL_SERVER_INVALID,
+                       "Only one clustering column can be restricted by a "
+                       "slice in cqlkit-node range deletions");
       if (!m->ck_slice) {
         m->ck_slice = r;
       } else {
@@ -156,15 +157,17 @@ static bool condition(binder *bd, cql_mod_plan *m, const cql_relation *rel, cql_
         return false;
       vt = col->type->children[0];
     } else {
-      return bd_fail(bd, CQL_SERVER_INVALID, "Invalid element access syntax for non-collection "
-                                             "column %.*s",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Invalid element access syntax for non-collection "
+                     "column %.*s",
                      SL(col->name));
     }
     vname = bd_printf(bd, "value(%.*s)", SL(col->name));
   } else if (rel->field.len) {
     if (col->type->id != CQL_TYPE_UDT)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Invalid field selection: %.*s of type %s is not a "
-                                             "user type",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Invalid field selection: %.*s of type %s is not a "
+                     "user type",
                      SL(col->name), cql_type_cql_name(bd->x->arena, col->type));
     bool found = false;
     for (uint32_t f = 0; f < col->type->n_children && !found; f++) {
@@ -176,8 +179,8 @@ static bool condition(binder *bd, cql_mod_plan *m, const cql_relation *rel, cql_
       }
     }
     if (!found)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Unknown field %.*s for column %.*s",
-                     SL(rel->field), SL(col->name));
+      return bd_fail(bd, CQL_SERVER_INVALID, "Unknown field %.*s for column %.*s", SL(rel->field),
+                     SL(col->name));
     vname = bd_printf(bd, "%.*s.%.*s", SL(col->name), SL(rel->field));
   }
   if (rel->op == CQL_OP_IN) {
@@ -216,7 +219,8 @@ static bool conditions(binder *bd, cql_mod_plan *m, bool if_exists, const cql_re
     return true;
   bd->b->conditional = true;
   if (m->timestamp)
-    return bd_fail(bd, CQL_SERVER_INVALID, "Cannot provide custom timestamp for conditional updates");
+    return bd_fail(bd, CQL_SERVER_INVALID,
+                   "Cannot provide custom timestamp for conditional updates");
   for (uint32_t i = 0; i < m->table->n_pk; i++)
     if (m->pk[i] && m->pk[i]->op == CQL_OP_IN)
       return bd_fail(bd, CQL_SERVER_INVALID,
@@ -226,8 +230,9 @@ static bool conditions(binder *bd, cql_mod_plan *m, bool if_exists, const cql_re
       return bd_fail(bd, CQL_SERVER_INVALID,
                      "IN on the clustering key columns is not supported with conditional updates");
   if (m->table->counter)
-    return bd_fail(bd, CQL_SERVER_INVALID, "Conditional updates are not supported on counter "
-                                           "tables");
+    return bd_fail(bd, CQL_SERVER_INVALID,
+                   "Conditional updates are not supported on counter "
+                   "tables");
   return true;
 }
 
@@ -331,11 +336,11 @@ static bool assignment(binder *bd, cql_mod_plan *m, const cql_assignment *a, cql
       return bd_src(bd, &op->value, a->value, t, c->name, ty);
     }
     if (!bd_is_collection(ty))
-      return bad_operation(bd, c, add ? "= <column> + <value>" : "= <column> - <value>",
-                           "counter");
+      return bad_operation(bd, c, add ? "= <column> + <value>" : "= <column> - <value>", "counter");
     if (ty->frozen)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Invalid operation (%.*s = %.*s %c ?) for frozen "
-                                             "collection column %.*s",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Invalid operation (%.*s = %.*s %c ?) for frozen "
+                     "collection column %.*s",
                      SL(c->name), SL(c->name), add ? '+' : '-', SL(c->name));
     op->kind = add ? CQL_MOP_APPEND : CQL_MOP_REMOVE;
     const cql_type *vt = ty;
@@ -350,8 +355,9 @@ static bool assignment(binder *bd, cql_mod_plan *m, const cql_assignment *a, cql
     return bd_src(bd, &op->value, a->value, t, c->name, ty);
   case CQL_ASSIGN_ELEM:
     if ((ty->id != CQL_TYPE_MAP && ty->id != CQL_TYPE_LIST) || ty->frozen)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Invalid operation (%.*s[<key>] = <value>) for non "
-                                             "map/list column %.*s",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Invalid operation (%.*s[<key>] = <value>) for non "
+                     "map/list column %.*s",
                      SL(c->name), SL(c->name));
     op->kind = CQL_MOP_SET_ELEM;
     if (ty->id == CQL_TYPE_MAP)
@@ -365,8 +371,9 @@ static bool assignment(binder *bd, cql_mod_plan *m, const cql_assignment *a, cql
                   ty->children[0]);
   case CQL_ASSIGN_FIELD:
     if (ty->id != CQL_TYPE_UDT || ty->frozen)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Invalid operation (%.*s.%.*s = <value>) for "
-                                             "non-UDT or frozen UDT column %.*s",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Invalid operation (%.*s.%.*s = <value>) for "
+                     "non-UDT or frozen UDT column %.*s",
                      SL(c->name), SL(a->field), SL(c->name));
     for (uint32_t f = 0; f < ty->n_children; f++) {
       if (cql_slice_eq(ty->field_names[f], a->field)) {
@@ -428,8 +435,9 @@ static bool delete_target(binder *bd, cql_mod_plan *m, const cql_delete_target *
   op->kind = CQL_MOP_DELETE;
   if (d->key) {
     if ((c->type->id != CQL_TYPE_MAP && c->type->id != CQL_TYPE_LIST) || c->type->frozen)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Invalid deletion operation for non map/list column "
-                                             "%.*s",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Invalid deletion operation for non map/list column "
+                     "%.*s",
                      SL(c->name));
     op->kind = CQL_MOP_DELETE_ELEM;
     if (c->type->id == CQL_TYPE_MAP)
@@ -440,8 +448,9 @@ static bool delete_target(binder *bd, cql_mod_plan *m, const cql_delete_target *
   }
   if (d->field.len) {
     if (c->type->id != CQL_TYPE_UDT || c->type->frozen)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Frozen UDT column %.*s does not support field "
-                                             "deletions",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Frozen UDT column %.*s does not support field "
+                     "deletions",
                      SL(c->name));
     for (uint32_t f = 0; f < c->type->n_children; f++) {
       if (cql_slice_eq(c->type->field_names[f], d->field)) {
@@ -476,8 +485,9 @@ bool bd_delete(binder *bd, const cql_ast_delete *s) {
     return false;
   m->static_only = s->n_targets > 0 && !regular;
   if (s->n_targets && regular && (m->ck_eq < t->n_ck || m->ck_slice))
-    return bd_fail(bd, CQL_SERVER_INVALID, "Range deletions are not supported for specific "
-                                           "columns");
+    return bd_fail(bd, CQL_SERVER_INVALID,
+                   "Range deletions are not supported for specific "
+                   "columns");
   if ((s->if_exists || s->n_conds) && (m->ck_slice || (m->ck_eq < t->n_ck && !m->static_only)))
     return bd_fail(bd, CQL_SERVER_INVALID,
                    "DELETE statements must restrict all PRIMARY KEY columns with equality "

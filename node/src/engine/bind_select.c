@@ -7,8 +7,8 @@
 #include "type.h"
 
 #define FILTERING_MSG                                                                              \
-  "Cannot execute this query as it might involve data filtering and thus may have "              \
-  "unpredictable performance. If you want to execute this query despite the performance "        \
+  "Cannot execute this query as it might involve data filtering and thus may have "                \
+  "unpredictable performance. If you want to execute this query despite the performance "          \
   "unpredictability, use ALLOW FILTERING"
 
 static void set_spec(binder *bd, cql_out_col *o, const cql_table *t, cql_slice name,
@@ -20,7 +20,24 @@ static void set_spec(binder *bd, cql_out_col *o, const cql_table *t, cql_slice n
   o->spec.type = type;
 }
 
-static const cql_type *func_type(cql_slice f) {
+/* The result type of a function selector whose arguments are constants
+ * (columns as arguments are not supported); NULL for unknown ones. */
+static const cql_type *func_type(const cql_term *fn) {
+  cql_slice f = fn->text;
+  if (fn->n_items == 1) {
+    const cql_term *a = fn->items[0];
+    if (a->kind == CQL_TERM_FUNC && a->n_items)
+      return NULL;
+    if (cql_slice_eq_cstr(f, "totimestamp"))
+      return cql_type_native(CQL_TYPE_TIMESTAMP);
+    if (cql_slice_eq_cstr(f, "tounixtimestamp"))
+      return cql_type_native(CQL_TYPE_BIGINT);
+    if (cql_slice_eq_cstr(f, "mintimeuuid") || cql_slice_eq_cstr(f, "maxtimeuuid"))
+      return cql_type_native(CQL_TYPE_TIMEUUID);
+    return NULL;
+  }
+  if (fn->n_items)
+    return NULL;
   if (cql_slice_eq_cstr(f, "now") || cql_slice_eq_cstr(f, "currenttimeuuid"))
     return cql_type_native(CQL_TYPE_TIMEUUID);
   if (cql_slice_eq_cstr(f, "uuid"))
@@ -32,6 +49,17 @@ static const cql_type *func_type(cql_slice f) {
   if (cql_slice_eq_cstr(f, "currenttime"))
     return cql_type_native(CQL_TYPE_TIME);
   return NULL;
+}
+
+/* Cassandra's name for a function column: system.f(), or with a function
+ * or constant argument system.f(system.g()) / system.f(text). */
+static cql_slice func_name(binder *bd, const cql_term *fn) {
+  if (!fn->n_items)
+    return bd_printf(bd, "system.%.*s()", SL(fn->text));
+  const cql_term *a = fn->items[0];
+  if (a->kind == CQL_TERM_FUNC)
+    return bd_printf(bd, "system.%.*s(system.%.*s())", SL(fn->text), SL(a->text));
+  return bd_printf(bd, "system.%.*s(%.*s)", SL(fn->text), SL(a->text));
 }
 
 static bool selector(binder *bd, const cql_table *t, const cql_selector *s, cql_out_col *o,
@@ -53,7 +81,8 @@ static bool selector(binder *bd, const cql_table *t, const cql_selector *s, cql_
   case CQL_SEL_WRITETIME: {
     bool ttl = s->kind == CQL_SEL_TTL;
     if (c->kind == CQL_COL_PARTITION || c->kind == CQL_COL_CLUSTERING)
-      return bd_fail(bd, CQL_SERVER_INVALID, "Cannot use selection function %s on PRIMARY KEY part %.*s",
+      return bd_fail(bd, CQL_SERVER_INVALID,
+                     "Cannot use selection function %s on PRIMARY KEY part %.*s",
                      ttl ? "ttl" : "writeTime", SL(c->name));
     if (bd_is_multicell(c->type))
       return bd_fail(bd, CQL_SERVER_INVALID, "Cannot use selection function %s on collections",
@@ -86,8 +115,8 @@ static bool selector(binder *bd, const cql_table *t, const cql_selector *s, cql_
       char buf[400];
       size_t len = (size_t)snprintf(buf, sizeof(buf), "system.token(");
       for (uint32_t i = 0; i < s->n_args && len < sizeof(buf) - 80; i++)
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%.*s", i ? ", " : "",
-                                SL(s->args[i]));
+        len +=
+            (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%.*s", i ? ", " : "", SL(s->args[i]));
       snprintf(buf + len, sizeof(buf) - len, ")");
       name = bd_printf(bd, "%s", buf);
     }
@@ -95,13 +124,13 @@ static bool selector(binder *bd, const cql_table *t, const cql_selector *s, cql_
     return true;
   }
   case CQL_SEL_FUNC: {
-    const cql_type *ft = func_type(s->func->text);
-    if (!ft || s->func->n_items)
+    const cql_type *ft = func_type(s->func);
+    if (!ft)
       return bd_fail(bd, CQL_SERVER_INVALID, "Unknown function '%.*s'", SL(s->func->text));
     o->kind = CQL_OUT_FUNC;
     o->func = s->func;
     if (!s->has_alias)
-      name = bd_printf(bd, "system.%.*s()", SL(s->func->text));
+      name = func_name(bd, s->func);
     set_spec(bd, o, t, name, ft);
     return true;
   }
@@ -314,8 +343,7 @@ static bool ordering(binder *bd, const cql_table *t, const cql_ast_select *s,
   return true;
 }
 
-static bool limits(binder *bd, const cql_table *t, const cql_ast_select *s,
-                   cql_select_plan *plan) {
+static bool limits(binder *bd, const cql_table *t, const cql_ast_select *s, cql_select_plan *plan) {
   const cql_type *it = cql_type_native(CQL_TYPE_INT);
   if (s->limit) {
     plan->limit = s->limit;

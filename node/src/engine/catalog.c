@@ -328,6 +328,25 @@ bool cql_table_remove_column(cql_table *t, cql_slice name) {
   return false;
 }
 
+bool cql_table_set_compaction(cql_table *t, const cql_pair *pairs, uint32_t n) {
+  t->compaction = NULL;
+  t->n_compaction = 0;
+  if (!n)
+    return true;
+  cql_pair *c = cql_arena_calloc(&t->arena, n, sizeof(*c));
+  if (!c)
+    return false;
+  for (uint32_t i = 0; i < n; i++) {
+    c[i].key = slice_dup(&t->arena, pairs[i].key);
+    c[i].value = slice_dup(&t->arena, pairs[i].value);
+    if ((pairs[i].key.len && !c[i].key.ptr) || (pairs[i].value.len && !c[i].value.ptr))
+      return false;
+  }
+  t->compaction = c;
+  t->n_compaction = n;
+  return true;
+}
+
 cql_table *cql_table_clone(const cql_mem *mem, const cql_table *src) {
   cql_table *t = cql_table_new(mem, src->keyspace, src->name);
   if (!t)
@@ -335,14 +354,20 @@ cql_table *cql_table_clone(const cql_mem *mem, const cql_table *src) {
   t->id = src->id;
   t->counter = src->counter;
   t->virtual_ = src->virtual_;
+  t->key_ordered = src->key_ordered;
   t->comment = slice_dup(&t->arena, src->comment);
   t->default_ttl = src->default_ttl;
   t->gc_grace_seconds = src->gc_grace_seconds;
+  t->memtable_flush_period_ms = src->memtable_flush_period_ms;
+  if (!cql_table_set_compaction(t, src->compaction, src->n_compaction)) {
+    cql_table_free(mem, t);
+    return NULL;
+  }
   t->data = src->data;
   for (uint32_t i = 0; i < src->n_cols; i++) {
     const cql_column *c = &src->cols[i];
-    cql_column *n = cql_table_add_column(t, c->name, c->raw_type, (cql_col_kind)c->kind,
-                                         c->position, c->desc);
+    cql_column *n =
+        cql_table_add_column(t, c->name, c->raw_type, (cql_col_kind)c->kind, c->position, c->desc);
     if (!n) {
       cql_table_free(mem, t);
       return NULL;
@@ -372,8 +397,8 @@ static int col_cmp(const void *a, const void *b) {
 }
 
 bool cql_table_finish(cql_table *t, const cql_catalog *c, char *err, size_t err_len) {
-  const cql_column **star = cql_arena_calloc(&t->arena, t->n_cols ? t->n_cols : 1,
-                                             sizeof(cql_column *));
+  const cql_column **star =
+      cql_arena_calloc(&t->arena, t->n_cols ? t->n_cols : 1, sizeof(cql_column *));
   if (!star) {
     snprintf(err, err_len, "out of memory");
     return false;
@@ -463,8 +488,8 @@ bool cql_udt_set_field(cql_udt *u, uint32_t i, cql_slice name, const cql_type *r
 
 bool cql_udt_finish(cql_udt *u, const cql_catalog *c, char *err, size_t err_len) {
   cql_type *t = cql_arena_alloc(&u->arena, sizeof(*t));
-  const cql_type **kids = cql_arena_calloc(&u->arena, u->n_fields ? u->n_fields : 1,
-                                           sizeof(cql_type *));
+  const cql_type **kids =
+      cql_arena_calloc(&u->arena, u->n_fields ? u->n_fields : 1, sizeof(cql_type *));
   if (!t || !kids) {
     snprintf(err, err_len, "out of memory");
     return false;

@@ -57,9 +57,15 @@ typedef struct cql_table {
   uint32_t n_slots; /* slots ever assigned (dropped columns keep theirs) */
   bool counter;     /* has counter columns */
   bool virtual_;    /* generated from the catalog; read-only */
+  /* Partitions in key order rather than token order: the tables of virtual
+   * keyspaces, which Cassandra keeps under a LocalPartitioner. */
+  bool key_ordered;
   cql_slice comment;
   int32_t default_ttl;
   int32_t gc_grace_seconds;
+  int32_t memtable_flush_period_ms;
+  cql_pair *compaction; /* WITH compaction, normalized; n_compaction 0: the default */
+  uint32_t n_compaction;
   cql_store_table *data; /* owned by the store (store.h) */
 } cql_table;
 
@@ -126,6 +132,8 @@ cql_column *cql_table_add_column(cql_table *t, cql_slice name, const cql_type *r
 bool cql_table_remove_column(cql_table *t, cql_slice name);
 /* Copies a string into the table's arena (for options like comment). */
 cql_slice cql_table_strdup(cql_table *t, cql_slice s);
+/* Copies the compaction options into the table's arena. */
+bool cql_table_set_compaction(cql_table *t, const cql_pair *pairs, uint32_t n);
 
 /* Resolves UDT references against `k`, and builds pk/ck/star. On failure
  * returns false with a message in `err` (a type that does not exist). */

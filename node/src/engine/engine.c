@@ -54,6 +54,27 @@ static cql_inet loopback(void) {
   return a;
 }
 
+/* Deep copies of node descriptions, with the local data center and rack
+ * filled in where they are left NULL. */
+static cql_engine_peer *copy_peers(cql_engine *e, const cql_engine_peer *in, uint32_t n,
+                                   const cql_engine_config *c) {
+  cql_engine_peer *peers = cql_arena_calloc(&e->cfg_arena, n, sizeof(*peers));
+  if (!peers)
+    return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    peers[i] = in[i];
+    peers[i].data_center = dup_str(e, in[i].data_center, c->data_center);
+    peers[i].rack = dup_str(e, in[i].rack, c->rack);
+    int64_t *toks = cql_arena_calloc(&e->cfg_arena, in[i].n_tokens + 1, sizeof(int64_t));
+    if (!toks || !peers[i].data_center || !peers[i].rack)
+      return NULL;
+    if (in[i].n_tokens)
+      memcpy(toks, in[i].tokens, in[i].n_tokens * sizeof(int64_t));
+    peers[i].tokens = toks;
+  }
+  return peers;
+}
+
 static bool copy_config(cql_engine *e, const cql_engine_config *in) {
   cql_engine_config c;
   memset(&c, 0, sizeof(c));
@@ -77,30 +98,61 @@ static bool copy_config(cql_engine *e, const cql_engine_config *in) {
   c.max_store_bytes = c.max_store_bytes ? c.max_store_bytes : (size_t)256 << 20;
   c.max_prepared = c.max_prepared ? c.max_prepared : 10000;
   c.mem = e->mem;
-  if (c.n_peers) {
-    cql_engine_peer *peers = cql_arena_calloc(&e->cfg_arena, c.n_peers, sizeof(*peers));
-    if (!peers)
+  if (c.n_nodes) {
+    c.peers = NULL;
+    c.n_peers = 0;
+    e->nodes = copy_peers(e, in->nodes, c.n_nodes, &c);
+    c.nodes = e->nodes;
+    if (!e->nodes)
       return false;
-    for (uint32_t i = 0; i < c.n_peers; i++) {
-      peers[i] = in->peers[i];
-      peers[i].data_center = dup_str(e, in->peers[i].data_center, c.data_center);
-      peers[i].rack = dup_str(e, in->peers[i].rack, c.rack);
-      int64_t *toks = cql_arena_calloc(&e->cfg_arena, in->peers[i].n_tokens + 1, sizeof(int64_t));
-      if (!toks)
-        return false;
-      if (in->peers[i].n_tokens)
-        memcpy(toks, in->peers[i].tokens, in->peers[i].n_tokens * sizeof(int64_t));
-      peers[i].tokens = toks;
-    }
-    c.peers = peers;
+  } else if (c.n_peers) {
+    c.peers = copy_peers(e, in->peers, c.n_peers, &c);
+    if (!c.peers)
+      return false;
   }
   e->cfg = c;
   return c.cluster_name && c.data_center && c.rack;
 }
 
-static void setup_identity(cql_engine *e) {
+static bool uuid_is_zero(const cql_uuid *u) {
+  for (int i = 0; i < 16; i++)
+    if (u->bytes[i])
+      return false;
+  return true;
+}
+
+/* Multi-node: every node gets a host id, and nodes without tokens get
+ * theirs interleaved, so the ring is split evenly and each node owns
+ * num_tokens ranges. */
+static bool setup_nodes(cql_engine *e) {
+  cql_engine_peer *nodes = e->nodes;
+  uint32_t n = e->cfg.n_nodes, per = e->cfg.num_tokens;
+  uint64_t total = (uint64_t)n * per;
+  uint64_t step = UINT64_MAX / (total ? total : 1);
+  for (uint32_t i = 0; i < n; i++) {
+    if (uuid_is_zero(&nodes[i].host_id))
+      nodes[i].host_id = cql_uuid_random(&e->rng);
+    if (nodes[i].n_tokens)
+      continue;
+    int64_t *toks = cql_arena_calloc(&e->cfg_arena, per, sizeof(int64_t));
+    if (!toks)
+      return false;
+    for (uint32_t j = 0; j < per; j++)
+      toks[j] = (int64_t)((uint64_t)INT64_MIN + step / 2 + step * ((uint64_t)j * n + i));
+    nodes[i].tokens = toks;
+    nodes[i].n_tokens = per;
+  }
+  if (!e->cfg.has_host_id)
+    e->cfg.host_id = nodes[0].host_id;
+  e->cfg.has_host_id = true;
+  return true;
+}
+
+static bool setup_identity(cql_engine *e) {
   int64_t now = cql_engine_now(e);
   e->rng = (uint64_t)now ^ UINT64_C(0x5bd1e995cafef00d);
+  if (e->cfg.n_nodes && !setup_nodes(e))
+    return false;
   if (!e->cfg.has_host_id) {
     e->cfg.host_id = cql_uuid_random(&e->rng);
     e->cfg.has_host_id = true;
@@ -111,12 +163,13 @@ static void setup_identity(cql_engine *e) {
   e->n_tokens = e->cfg.num_tokens;
   e->tokens = cql_arena_calloc(&e->cfg_arena, e->n_tokens, sizeof(int64_t));
   if (!e->tokens)
-    return;
+    return false;
   /* Evenly spaced tokens, offset by the host id so nodes differ. */
   uint64_t step = UINT64_MAX / e->n_tokens;
   uint64_t off = cql_load_u64(e->cfg.host_id.bytes) % (step ? step : 1);
   for (uint32_t i = 0; i < e->n_tokens; i++)
     e->tokens[i] = (int64_t)((uint64_t)INT64_MIN + off + step * i);
+  return true;
 }
 
 cql_status cql_engine_new(const cql_engine_config *cfg, cql_engine **out) {
@@ -133,8 +186,7 @@ cql_status cql_engine_new(const cql_engine_config *cfg, cql_engine **out) {
     return CQL_E_NOMEM;
   }
   cql_store_init(&e->store, mem, e->cfg.max_store_bytes);
-  setup_identity(e);
-  if (!e->tokens || !cql_system_init(e)) {
+  if (!setup_identity(e) || !cql_system_init(e)) {
     cql_engine_free(e);
     return CQL_E_NOMEM;
   }
@@ -366,6 +418,15 @@ bool cql_eval_int(cql_exec *x, const cql_term *t, const cql_type *type, const ch
   return true;
 }
 
+int64_t cql_table_token(const cql_table *t, cql_slice key) {
+  if (!t->key_ordered)
+    return cql_murmur3_token(key.ptr, key.len);
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; i++)
+    v = v << 8 | (i < key.len ? key.ptr[i] : 0);
+  return (int64_t)(v ^ UINT64_C(0x8000000000000000));
+}
+
 cql_slice cql_partition_key(cql_exec *x, const cql_table *t, const cql_slice *parts) {
   if (t->n_pk == 1)
     return parts[0];
@@ -479,7 +540,54 @@ bool cql_expand(cql_exec *x, const cql_restr *const *r, uint32_t n, cql_slice **
 
 /* ---- dispatch ------------------------------------------------------------ */
 
+static const char *consistency_name(uint16_t cl) {
+  static const char *const names[] = {"ANY",    "ONE",          "TWO",          "THREE",
+                                      "QUORUM", "ALL",          "LOCAL_QUORUM", "EACH_QUORUM",
+                                      "SERIAL", "LOCAL_SERIAL", "LOCAL_ONE"};
+  return cl < sizeof(names) / sizeof(names[0]) ? names[cl] : "UNKNOWN";
+}
+
+static bool is_serial(uint16_t cl) {
+  return cl == CQL_CONSISTENCY_SERIAL || cl == CQL_CONSISTENCY_LOCAL_SERIAL;
+}
+
+bool cql_check_write_consistency(cql_exec *x, bool conditional) {
+  uint16_t cl = x->params ? x->params->consistency : CQL_CONSISTENCY_ONE;
+  if (!is_serial(cl))
+    return true;
+  if (!conditional)
+    return cql_fail(x, CQL_SERVER_INVALID,
+                    "You must use conditional updates for serializable writes");
+  return cql_fail(x, CQL_SERVER_INVALID,
+                  "%s is not supported as conditional update commit consistency. Use ANY if you "
+                  "mean \"make sure it is accepted but I don't care how many replicas commit it "
+                  "for non-SERIAL reads\"",
+                  consistency_name(cl));
+}
+
+/* Cassandra's rules on the consistency of a statement (the engine keeps
+ * one copy of everything, so levels change nothing else). */
+static bool check_consistency(cql_exec *x, const cql_bound *b) {
+  if (!x->params)
+    return true;
+  uint16_t cl = x->params->consistency;
+  if (b->select) {
+    if (cl == CQL_CONSISTENCY_ANY)
+      return cql_fail(x, CQL_SERVER_INVALID, "ANY ConsistencyLevel is only supported for writes");
+    if (is_serial(cl) && !b->select->pk_complete)
+      return cql_fail(x, CQL_SERVER_INVALID,
+                      "SERIAL/LOCAL_SERIAL consistency may only be requested for one partition at "
+                      "a time");
+    return true;
+  }
+  if (b->mod)
+    return cql_check_write_consistency(x, b->conditional);
+  return true;
+}
+
 bool cql_exec_bound(cql_exec *x, const cql_bound *b) {
+  if ((b->select || b->mod) && !check_consistency(x, b))
+    return false;
   if (b->select)
     return cql_exec_select(x, b);
   if (b->mod)

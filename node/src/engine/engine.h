@@ -34,8 +34,11 @@ typedef struct cql_engine cql_engine;
  * write timestamps and TTL expiry. */
 typedef int64_t (*cql_clock_fn)(void *ud);
 
-/* Another node of the cluster, listed in system.peers and peers_v2 (the
- * single-node default has none). */
+/* A node of the cluster: an entry of `nodes` (a local multi-node cluster)
+ * or of `peers` (other nodes listed in system.peers and peers_v2; the
+ * single-node default has none). Zero fields take defaults: no tokens
+ * means the engine assigns this node its share of the ring, an all-zero
+ * host_id means a generated one. */
 typedef struct cql_engine_peer {
   cql_inet address;        /* peer / listen address */
   int32_t port;            /* storage port (peers_v2.peer_port) */
@@ -66,19 +69,28 @@ typedef struct cql_engine_config {
   int32_t native_port;        /* 0: 9042 */
   int32_t storage_port;       /* 0: 7000 */
   bool has_host_id;
-  cql_uuid host_id;       /* otherwise derived from the clock */
-  uint32_t num_tokens;    /* 0: 16, spread evenly over the ring */
-  size_t max_store_bytes; /* 0: 256 MiB of data */
-  uint32_t max_prepared;  /* 0: 10000 statements (least recently used go) */
-  const cql_engine_peer *peers;
+  cql_uuid host_id;             /* otherwise derived from the clock */
+  uint32_t num_tokens;          /* 0: 16, spread evenly over the ring */
+  size_t max_store_bytes;       /* 0: 256 MiB of data */
+  uint32_t max_prepared;        /* 0: 10000 statements (least recently used go) */
+  const cql_engine_peer *peers; /* only with n_nodes == 0 */
   uint32_t n_peers;
+  /* Every node of a local multi-node cluster sharing this one engine and
+   * its data (n_nodes > 0): system.local describes nodes[node_index] of
+   * the asking session, system.peers and peers_v2 list the others, and
+   * tokens left empty split the ring evenly between the nodes (num_tokens
+   * each). The address fields above are then ignored. */
+  const cql_engine_peer *nodes;
+  uint32_t n_nodes;
   cql_schema_hook on_schema_change;
   void *schema_ud;
 } cql_engine_config;
 
-/* Per-connection state. Zero-initialise, then set `version`. */
+/* Per-connection state. Zero-initialise, then set `version` (and
+ * `node_index` in a multi-node cluster). */
 typedef struct cql_engine_session {
   uint8_t version;      /* negotiated protocol version (4 or 5) */
+  uint32_t node_index;  /* the node the connection talks to (< n_nodes; 0 by default) */
   uint8_t keyspace[64]; /* current keyspace (USE), keyspace_len 0 for none */
   size_t keyspace_len;
 } cql_engine_session;

@@ -26,7 +26,8 @@ static bool validate(cql_exec *x, uint8_t type, const cql_bound *const *stmts, u
     *conditional |= stmts[i]->conditional;
   }
   if (type == CQL_BATCH_COUNTER && others)
-    return cql_fail(x, CQL_SERVER_INVALID, "Cannot include non-counter statement in a counter batch");
+    return cql_fail(x, CQL_SERVER_INVALID,
+                    "Cannot include non-counter statement in a counter batch");
   if (type == CQL_BATCH_LOGGED && counters)
     return cql_fail(x, CQL_SERVER_INVALID, "Cannot include a counter statement in a logged batch");
   if (counters && others)
@@ -55,8 +56,9 @@ static bool first_key(cql_exec *x, const cql_mod_plan *m, cql_slice *key) {
   if (!cql_expand(x, m->pk, m->table->n_pk, &pks, &n))
     return false;
   if (n != 1)
-    return cql_fail(x, CQL_SERVER_INVALID, "IN on the partition key is not supported with "
-                                           "conditional updates");
+    return cql_fail(x, CQL_SERVER_INVALID,
+                    "IN on the partition key is not supported with "
+                    "conditional updates");
   *key = cql_partition_key(x, m->table, pks[0]);
   return true;
 }
@@ -102,7 +104,7 @@ bool cql_exec_batch(cql_exec *x, uint8_t type, const cql_bound *const *stmts,
                     const cql_value_arg *const *values, const uint32_t *n_values, uint32_t n,
                     bool text_batch, const cql_term *text_ts) {
   bool conditional;
-  if (!validate(x, type, stmts, n, &conditional))
+  if (!validate(x, type, stmts, n, &conditional) || !cql_check_write_consistency(x, conditional))
     return false;
   bool has_ts = false;
   int64_t ts = 0;

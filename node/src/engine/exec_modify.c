@@ -180,9 +180,8 @@ static bool put_cell(cql_exec *x, const cql_table *t, const target *tg, const cq
   /* An empty non-frozen collection is no collection at all. */
   if (v && bd_multicell(c->type) && v->len == 4 && cql_load_u32(v->ptr) == 0)
     tomb = true;
-  cql_status st = cql_store_write(&x->e->store, t->data, r, c->slot,
-                                  v ? *v : (cql_slice){NULL, 0}, tomb, tg->ts, tg->ttl,
-                                  x->now_sec, rmw);
+  cql_status st = cql_store_write(&x->e->store, t->data, r, c->slot, v ? *v : (cql_slice){NULL, 0},
+                                  tomb, tg->ts, tg->ttl, x->now_sec, rmw);
   return st == CQL_OK ? true : store_full(x);
 }
 
@@ -204,9 +203,7 @@ static bool op_collection(cql_exec *x, const cql_table *t, const target *tg, con
   cql_slice cs;
   if (current(x, t, tg, op->col, &cs) && !coll_read(x, ty, cs, &cur))
     return false;
-  const cql_type *vt = op->kind == CQL_MOP_REMOVE && ty->id == CQL_TYPE_MAP
-                           ? op->value.type
-                           : ty;
+  const cql_type *vt = op->kind == CQL_MOP_REMOVE && ty->id == CQL_TYPE_MAP ? op->value.type : ty;
   if (!coll_read(x, vt, v->bytes, &val))
     return false;
   switch (op->kind) {
@@ -274,10 +271,11 @@ static bool op_elem(cql_exec *x, const cql_table *t, const target *tg, const cql
 static bool op_field(cql_exec *x, const cql_table *t, const target *tg, const cql_mop *op,
                      const cql_val *v) {
   const cql_type *ty = op->col->type;
-  cql_slice cs = {NULL, 0};
+  static const uint8_t none[1] = {0};
+  cql_slice cs = {none, 0}; /* never NULL: the reader does arithmetic on it */
   bool have = current(x, t, tg, op->col, &cs);
   cql_rd rd;
-  cql_rd_init(&rd, cs.ptr, cs.len);
+  cql_rd_init(&rd, cs.ptr ? cs.ptr : none, cs.len);
   cql_buf b;
   cql_buf_init(&b, NULL);
   for (uint32_t f = 0; f < ty->n_children; f++) {
@@ -327,10 +325,10 @@ static bool apply_op(cql_exec *x, const cql_table *t, const target *tg, const cq
   case CQL_MOP_PREPEND:
   case CQL_MOP_REMOVE:
     if (v.state == CQL_VALUE_NULL)
-      return op->kind == CQL_MOP_REMOVE ? true
-                                        : cql_fail(x, CQL_SERVER_INVALID,
-                                                   "Invalid null value for collection update of %.*s",
-                                                   SL(op->col->name));
+      return op->kind == CQL_MOP_REMOVE
+                 ? true
+                 : cql_fail(x, CQL_SERVER_INVALID,
+                            "Invalid null value for collection update of %.*s", SL(op->col->name));
     return op_collection(x, t, tg, op, &v);
   case CQL_MOP_COUNTER: {
     if (v.state == CQL_VALUE_NULL || v.bytes.len != 8)
@@ -364,13 +362,13 @@ static bool partition_for(cql_exec *x, const cql_table *t, const cql_slice *part
     if (t->n_pk == 1 && parts[i].len == 0)
       return cql_fail(x, CQL_SERVER_INVALID, "Key may not be empty");
     if (parts[i].len > 65535)
-      return cql_fail(x, CQL_SERVER_INVALID,
-                      "Key length of %zu is longer than maximum of 65535", parts[i].len);
+      return cql_fail(x, CQL_SERVER_INVALID, "Key length of %zu is longer than maximum of 65535",
+                      parts[i].len);
   }
   *key = cql_partition_key(x, t, parts);
   if (!key->ptr && t->n_pk > 1)
     return cql_fail_nomem(x);
-  *token = cql_murmur3_token(key->ptr, key->len);
+  *token = cql_table_token(t, *key);
   if (!out)
     return true;
   cql_status st = CQL_OK;
@@ -480,8 +478,6 @@ bool cql_mod_apply(cql_exec *x, const cql_mod_plan *m, int64_t ts, int32_t ttl) 
 
 /* ---- lightweight transactions ---------------------------------------------------- */
 
-
-
 static bool cas_read(cql_exec *x, const cql_mod_plan *m, cas_state *cs, cql_slice **ck_out) {
   const cql_table *t = m->table;
   cql_slice **pks, **cks;
@@ -504,8 +500,8 @@ static bool cas_read(cql_exec *x, const cql_mod_plan *m, cas_state *cs, cql_slic
     cs->exists = cql_statics_live(t, cs->p, x->now_sec);
     if (!cs->exists)
       for (uint32_t i = 0; i < cs->p->n_rows && !cs->exists; i++)
-        cs->exists = cql_row_live(t, cs->p->rows[i], x->now_sec,
-                                  cql_row_shadow(t, cs->p, cs->p->rows[i]));
+        cs->exists =
+            cql_row_live(t, cs->p->rows[i], x->now_sec, cql_row_shadow(t, cs->p, cs->p->rows[i]));
     return true;
   }
   cs->row = t->n_ck ? cql_part_find_row(t, cs->p, cks[0]) : (cs->p->n_rows ? cs->p->rows[0] : NULL);
@@ -525,8 +521,8 @@ static bool cell_value(cql_exec *x, const cql_table *t, const cas_state *cs, con
 }
 
 /* The value a condition looks at (element, field or whole column). */
-static bool cond_subject(cql_exec *x, const cql_table *t, const cas_state *cs,
-                         const cql_cond *c, cql_slice *out, bool *failed) {
+static bool cond_subject(cql_exec *x, const cql_table *t, const cas_state *cs, const cql_cond *c,
+                         cql_slice *out, bool *failed) {
   cql_slice whole;
   *failed = false;
   if (!cell_value(x, t, cs, c->col, &whole))

@@ -33,8 +33,7 @@ static bool valid_name(cql_slice s) {
 }
 
 static bool not_modifiable(cql_exec *x, const cql_keyspace *k) {
-  return cql_fail(x, CQL_SERVER_UNAUTHORIZED, "%.*s keyspace is not user-modifiable.",
-                  SL(k->name));
+  return cql_fail(x, CQL_SERVER_UNAUTHORIZED, "%.*s keyspace is not user-modifiable.", SL(k->name));
 }
 
 /* ---- option values ------------------------------------------------------ */
@@ -73,8 +72,7 @@ static bool option_bool(cql_exec *x, const cql_ast_option *o, bool *out) {
                   SL(s), SL(o->name));
 }
 
-static bool option_int(cql_exec *x, const cql_ast_option *o, int64_t lo, int64_t hi,
-                       int32_t *out) {
+static bool option_int(cql_exec *x, const cql_ast_option *o, int64_t lo, int64_t hi, int32_t *out) {
   cql_slice s;
   if (!option_text(x, o->value, &s))
     return false;
@@ -143,8 +141,9 @@ static bool replication(cql_exec *x, const cql_ast_option *o, cql_pair **out, ui
     if (cql_slice_eq_cstr(pairs[i].key, "replication_factor"))
       has_rf = true;
     else if (simple)
-      return cql_fail(x, CQL_SERVER_CONFIG_ERROR, "Unrecognized strategy option {%.*s} passed to "
-                                                  "SimpleStrategy for keyspace",
+      return cql_fail(x, CQL_SERVER_CONFIG_ERROR,
+                      "Unrecognized strategy option {%.*s} passed to "
+                      "SimpleStrategy for keyspace",
                       SL(pairs[i].key));
   }
   if (simple && !has_rf)
@@ -224,7 +223,7 @@ static bool create_keyspace(cql_exec *x, const cql_ast_keyspace *a) {
     return false;
   }
   cql_schema_changed(e, "CREATED", "KEYSPACE", k->name, (cql_slice){NULL, 0});
-  cql_result_schema_change(x, "CREATED", "KEYSPACE", a->name, (cql_slice){NULL, 0});
+  cql_exec_schema_change(x, "CREATED", "KEYSPACE", a->name, (cql_slice){NULL, 0});
   return true;
 }
 
@@ -242,7 +241,7 @@ static bool alter_keyspace(cql_exec *x, const cql_ast_keyspace *a) {
   if (!keyspace_options(x, a, k, false))
     return false;
   cql_schema_changed(x->e, "UPDATED", "KEYSPACE", k->name, (cql_slice){NULL, 0});
-  cql_result_schema_change(x, "UPDATED", "KEYSPACE", a->name, (cql_slice){NULL, 0});
+  cql_exec_schema_change(x, "UPDATED", "KEYSPACE", a->name, (cql_slice){NULL, 0});
   return true;
 }
 
@@ -275,13 +274,14 @@ static bool drop_keyspace(cql_exec *x, const cql_ast_keyspace *a) {
     tables[i] = cql_x_strdup(x, k->tables[i]->name);
   for (uint32_t i = 0; i < nu; i++)
     types[i] = cql_x_strdup(x, k->types[i]->name);
+  cql_evict_prepared(e, name, (cql_slice){NULL, 0}); /* before the tables go */
   cql_catalog_drop_keyspace(&e->cat, k, drop_table_data, e);
   for (uint32_t i = 0; i < nt; i++)
     cql_schema_changed(e, "DROPPED", "TABLE", name, tables[i]);
   for (uint32_t i = 0; i < nu; i++)
     cql_schema_changed(e, "DROPPED", "TYPE", name, types[i]);
   cql_schema_changed(e, "DROPPED", "KEYSPACE", name, (cql_slice){NULL, 0});
-  cql_result_schema_change(x, "DROPPED", "KEYSPACE", name, (cql_slice){NULL, 0});
+  cql_exec_schema_change(x, "DROPPED", "KEYSPACE", name, (cql_slice){NULL, 0});
   return true;
 }
 
@@ -327,7 +327,8 @@ static bool check_nesting(cql_exec *x, const cql_type *top, const cql_type *t, i
         return cql_fail(x, CQL_SERVER_INVALID, "Counters are not allowed inside collections: %s",
                         type_name(x, top));
       if (multicell(c))
-        return cql_fail(x, CQL_SERVER_INVALID, "Non-frozen %s are not allowed inside collections: %s",
+        return cql_fail(x, CQL_SERVER_INVALID,
+                        "Non-frozen %s are not allowed inside collections: %s",
                         c->id == CQL_TYPE_UDT ? "UDTs" : "collections", type_name(x, top));
       if (c->id == CQL_TYPE_DURATION && i == 0 && t->id != CQL_TYPE_LIST)
         return cql_fail(x, CQL_SERVER_INVALID, "Durations are not allowed %s: %s",
@@ -345,10 +346,9 @@ static bool check_column(cql_exec *x, const cql_table *t, const cql_column *c) {
     return false;
   if (c->kind == CQL_COL_PARTITION || c->kind == CQL_COL_CLUSTERING) {
     if (multicell(ty))
-      return cql_fail(x, CQL_SERVER_INVALID,
-                      "Invalid non-frozen %s type %s for PRIMARY KEY column '%.*s'",
-                      ty->id == CQL_TYPE_UDT ? "user-defined" : "collection", type_name(x, ty),
-                      SL(c->name));
+      return cql_fail(
+          x, CQL_SERVER_INVALID, "Invalid non-frozen %s type %s for PRIMARY KEY column '%.*s'",
+          ty->id == CQL_TYPE_UDT ? "user-defined" : "collection", type_name(x, ty), SL(c->name));
     if (ty->id == CQL_TYPE_COUNTER)
       return cql_fail(x, CQL_SERVER_INVALID,
                       "counter type is not supported for PRIMARY KEY column '%.*s'", SL(c->name));
@@ -380,16 +380,64 @@ static bool check_counters(cql_exec *x, const cql_table *t) {
     return cql_fail(x, CQL_SERVER_INVALID,
                     "Cannot mix counter and non counter columns in the same table");
   if (any && t->default_ttl > 0)
-    return cql_fail(x, CQL_SERVER_INVALID, "Cannot set default_time_to_live on a table with "
-                                           "counters");
+    return cql_fail(x, CQL_SERVER_INVALID,
+                    "Cannot set default_time_to_live on a table with "
+                    "counters");
   return true;
 }
 
-static const char *const known_table_options[] = {
-    "additional_write_policy", "bloom_filter_fp_chance", "caching", "cdc", "compaction",
-    "compression", "crc_check_chance", "dclocal_read_repair_chance", "extensions",
-    "max_index_interval", "memtable_flush_period_in_ms", "min_index_interval", "read_repair",
-    "read_repair_chance", "speculative_retry", "id"};
+static const char *const known_table_options[] = {"additional_write_policy",
+                                                  "bloom_filter_fp_chance",
+                                                  "caching",
+                                                  "cdc",
+                                                  "compaction",
+                                                  "compression",
+                                                  "crc_check_chance",
+                                                  "dclocal_read_repair_chance",
+                                                  "extensions",
+                                                  "max_index_interval",
+                                                  "memtable_flush_period_in_ms",
+                                                  "min_index_interval",
+                                                  "read_repair",
+                                                  "read_repair_chance",
+                                                  "speculative_retry",
+                                                  "id"};
+
+/* WITH compaction = {...}, kept as Cassandra shows it: the class with its
+ * package, the thresholds filled in. */
+static bool compaction_option(cql_exec *x, cql_table *t, const cql_ast_option *o) {
+  const cql_term *m = o->value;
+  if (m->kind != CQL_TERM_MAP)
+    return cql_fail(x, CQL_SERVER_SYNTAX_ERROR, "Invalid value for property 'compaction'");
+  uint32_t count = m->n_items / 2;
+  cql_pair *pairs = cql_arena_calloc(x->arena, count + 3, sizeof(cql_pair));
+  if (!pairs)
+    return cql_fail_nomem(x);
+  bool klass = false, max_t = false, min_t = false;
+  for (uint32_t i = 0; i < count; i++) {
+    cql_pair *p = &pairs[i];
+    if (!option_text(x, m->items[2 * i], &p->key) ||
+        !option_text(x, m->items[2 * i + 1], &p->value))
+      return false;
+    if (cql_slice_eq_cstr(p->key, "class")) {
+      klass = true;
+      if (!memchr(p->value.ptr, '.', p->value.len))
+        p->value = cql_x_printf(x, "org.apache.cassandra.db.compaction.%.*s", SL(p->value));
+    }
+    max_t |= cql_slice_eq_cstr(p->key, "max_threshold");
+    min_t |= cql_slice_eq_cstr(p->key, "min_threshold");
+  }
+  if (!klass)
+    return cql_fail(x, CQL_SERVER_CONFIG_ERROR,
+                    "Missing sub-option 'class' for the 'compaction' option.");
+  if (!max_t)
+    pairs[count++] =
+        (cql_pair){cql_slice_from_cstr("max_threshold"), cql_slice_from_cstr("32"), false};
+  if (!min_t)
+    pairs[count++] =
+        (cql_pair){cql_slice_from_cstr("min_threshold"), cql_slice_from_cstr("4"), false};
+  return cql_table_set_compaction(t, pairs, count) || cql_fail_nomem(x);
+}
 
 static bool table_options(cql_exec *x, cql_table *t, const cql_ast_option *opts, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
@@ -404,6 +452,12 @@ static bool table_options(cql_exec *x, cql_table *t, const cql_ast_option *opts,
         return false;
     } else if (cql_slice_eq_cstr(o->name, "gc_grace_seconds")) {
       if (!option_int(x, o, 0, INT32_MAX, &t->gc_grace_seconds))
+        return false;
+    } else if (cql_slice_eq_cstr(o->name, "memtable_flush_period_in_ms")) {
+      if (!option_int(x, o, 0, INT32_MAX, &t->memtable_flush_period_ms))
+        return false;
+    } else if (cql_slice_eq_cstr(o->name, "compaction")) {
+      if (!compaction_option(x, t, o))
         return false;
     } else {
       bool known = false;
@@ -451,8 +505,8 @@ static bool add_table_columns(cql_exec *x, cql_table *t, const cql_ast_create_ta
             desc = a->clustering_order[o].desc;
       }
     if (d->is_static && pos >= 0)
-      return cql_fail(x, CQL_SERVER_INVALID, "Static column '%.*s' cannot be part of the PRIMARY KEY",
-                      SL(d->name));
+      return cql_fail(x, CQL_SERVER_INVALID,
+                      "Static column '%.*s' cannot be part of the PRIMARY KEY", SL(d->name));
     const cql_type *raw = force_frozen(x, d->type);
     if (!raw || !cql_table_add_column(t, d->name, raw, kind, pos, desc))
       return cql_fail_nomem(x);
@@ -470,7 +524,8 @@ static bool check_primary_key(cql_exec *x, const cql_ast_create_table *a, cql_sl
       *n_pk = 1;
     }
   if (inline_pk + (a->n_pk ? 1 : 0) > 1)
-    return cql_fail(x, CQL_SERVER_INVALID, "Multiple PRIMARY KEYs specified (exactly one required)");
+    return cql_fail(x, CQL_SERVER_INVALID,
+                    "Multiple PRIMARY KEYs specified (exactly one required)");
   if (!inline_pk && !a->n_pk)
     return cql_fail(x, CQL_SERVER_INVALID, "No PRIMARY KEY specifed (exactly one required)");
   if (a->n_pk) {
@@ -557,6 +612,7 @@ static bool create_table(cql_exec *x, const cql_bound *b, const cql_ast_create_t
   if (!t)
     return cql_fail_nomem(x);
   t->virtual_ = k->system;
+  t->key_ordered = k->virtual_;
   t->id = cql_timeuuid_make(x->now_us, &e->rng, e->node_id);
   char err[512] = "";
   bool ok = add_table_columns(x, t, &ct) && table_options(x, t, a->options, a->n_options);
@@ -567,8 +623,9 @@ static bool create_table(cql_exec *x, const cql_bound *b, const cql_ast_create_t
   if (ok && !a->n_ck) {
     for (uint32_t i = 0; i < t->n_cols && ok; i++)
       if (t->cols[i].kind == CQL_COL_STATIC)
-        ok = cql_fail(x, CQL_SERVER_INVALID, "Static columns are only useful (and thus allowed) if "
-                                             "the table has at least one clustering column");
+        ok = cql_fail(x, CQL_SERVER_INVALID,
+                      "Static columns are only useful (and thus allowed) if "
+                      "the table has at least one clustering column");
   }
   ok = ok && check_counters(x, t);
   if (ok && !(t->data = cql_store_table_new(&e->store)))
@@ -584,7 +641,7 @@ static bool create_table(cql_exec *x, const cql_bound *b, const cql_ast_create_t
     return false;
   }
   cql_schema_changed(e, "CREATED", "TABLE", ks, t->name);
-  cql_result_schema_change(x, "CREATED", "TABLE", ks, a->table.name);
+  cql_exec_schema_change(x, "CREATED", "TABLE", ks, a->table.name);
   return true;
 }
 
@@ -621,8 +678,8 @@ static bool alter_add(cql_exec *x, cql_table *nt, const cql_ast_alter_table *a) 
   return true;
 }
 
-static bool alter_drop(cql_exec *x, cql_table *nt, const cql_ast_alter_table *a,
-                       uint32_t *slots, uint32_t *n_slots) {
+static bool alter_drop(cql_exec *x, cql_table *nt, const cql_ast_alter_table *a, uint32_t *slots,
+                       uint32_t *n_slots) {
   for (uint32_t i = 0; i < a->n_names; i++) {
     const cql_column *c = cql_table_column(nt, a->names[i]);
     if (!c) {
@@ -710,7 +767,8 @@ static bool alter_table(cql_exec *x, const cql_bound *b, const cql_ast_alter_tab
   for (uint32_t i = 0; ok && i < nt->n_cols; i++)
     ok = check_column(x, nt, &nt->cols[i]);
   if (ok && nt->counter != t->counter && a->kind == CQL_ALTER_ADD && t->n_cols > t->n_pk + t->n_ck)
-    ok = cql_fail(x, CQL_SERVER_INVALID, "Cannot add a %scounter column in a %scounter column family",
+    ok = cql_fail(x, CQL_SERVER_INVALID,
+                  "Cannot add a %scounter column in a %scounter column family",
                   nt->counter ? "" : "non ", t->counter ? "" : "non ");
   ok = ok && check_counters(x, nt);
   if (!ok) {
@@ -726,7 +784,7 @@ static bool alter_table(cql_exec *x, const cql_bound *b, const cql_ast_alter_tab
     return cql_fail_nomem(x);
   }
   cql_schema_changed(e, "UPDATED", "TABLE", ks, name);
-  cql_result_schema_change(x, "UPDATED", "TABLE", ks, name);
+  cql_exec_schema_change(x, "UPDATED", "TABLE", ks, name);
   return true;
 }
 
@@ -759,7 +817,7 @@ static bool drop_table(cql_exec *x, const cql_bound *b, const cql_ast_drop *a, b
   cql_store_table_free(&e->store, owned->data);
   cql_table_free(e->mem, owned);
   cql_schema_changed(e, "DROPPED", "TABLE", ks, name);
-  cql_result_schema_change(x, "DROPPED", "TABLE", ks, name);
+  cql_exec_schema_change(x, "DROPPED", "TABLE", ks, name);
   return true;
 }
 
@@ -843,7 +901,7 @@ static bool create_type(cql_exec *x, const cql_bound *b, const cql_ast_type *a) 
     return false;
   }
   cql_schema_changed(e, "CREATED", "TYPE", ks, u->name);
-  cql_result_schema_change(x, "CREATED", "TYPE", ks, a->name.name);
+  cql_exec_schema_change(x, "CREATED", "TYPE", ks, a->name.name);
   return true;
 }
 
@@ -874,8 +932,8 @@ static bool alter_type(cql_exec *x, const cql_bound *b, const cql_ast_type *a) {
     for (uint32_t i = 0; i < old->n_fields; i++)
       found |= cql_slice_eq(old->field_names[i], a->renames[r]);
     if (!found)
-      ok = cql_fail(x, CQL_SERVER_INVALID, "Unkown field %.*s in user type %.*s",
-                    SL(a->renames[r]), SL(a->name.name));
+      ok = cql_fail(x, CQL_SERVER_INVALID, "Unkown field %.*s in user type %.*s", SL(a->renames[r]),
+                    SL(a->name.name));
   }
   if (ok && a->alter_add) {
     const cql_ast_coldef *f = &a->fields[0];
@@ -906,7 +964,7 @@ static bool alter_type(cql_exec *x, const cql_bound *b, const cql_ast_type *a) {
   if (!refresh_types(x, k, name))
     return false;
   cql_schema_changed(e, "UPDATED", "TYPE", ks, name);
-  cql_result_schema_change(x, "UPDATED", "TYPE", ks, name);
+  cql_exec_schema_change(x, "UPDATED", "TYPE", ks, name);
   return true;
 }
 
@@ -940,7 +998,7 @@ static bool drop_type(cql_exec *x, const cql_bound *b, const cql_ast_drop *a) {
   cql_slice name = cql_x_strdup(x, u->name);
   cql_udt_free(e->mem, cql_keyspace_take_udt(k, name));
   cql_schema_changed(e, "DROPPED", "TYPE", ks, name);
-  cql_result_schema_change(x, "DROPPED", "TYPE", ks, name);
+  cql_exec_schema_change(x, "DROPPED", "TYPE", ks, name);
   return true;
 }
 

@@ -157,8 +157,7 @@ static bool eval_single(cql_exec *x, const cql_restr *r, ev_restr *ev) {
   if (!cql_eval(x, &r->value, &v))
     return false;
   if (v.state == CQL_VALUE_UNSET)
-    return cql_fail(x, CQL_SERVER_INVALID, "Invalid unset value for column %.*s",
-                    SL(r->col->name));
+    return cql_fail(x, CQL_SERVER_INVALID, "Invalid unset value for column %.*s", SL(r->col->name));
   if (v.state == CQL_VALUE_NULL)
     return cql_fail(x, CQL_SERVER_INVALID, "Invalid null value in condition for column %.*s",
                     SL(r->col->name));
@@ -178,8 +177,8 @@ static bool eval_restrictions(sel *s, const cql_restr *const *rs, uint32_t n, ev
     return cql_fail_nomem(s->x);
   for (uint32_t i = 0; i < n; i++) {
     (*out)[i].r = rs[i];
-    bool ok = rs[i]->multi ? eval_multi(s->x, rs[i], &(*out)[i])
-                           : eval_single(s->x, rs[i], &(*out)[i]);
+    bool ok =
+        rs[i]->multi ? eval_multi(s->x, rs[i], &(*out)[i]) : eval_single(s->x, rs[i], &(*out)[i]);
     if (!ok)
       return false;
   }
@@ -447,7 +446,8 @@ static bool emit(sel *s, const cql_partition *p, const cql_row *row, int64_t sha
     if (s->count == 1) {
       for (uint32_t i = 0; i < s->p->n_outs; i++) {
         cql_slice v;
-        if (s->p->outs[i].kind != CQL_OUT_COUNT && out_value(s, &s->p->outs[i], p, row, shadow, &v)) {
+        if (s->p->outs[i].kind != CQL_OUT_COUNT &&
+            out_value(s, &s->p->outs[i], p, row, shadow, &v)) {
           s->first_row[i] = cql_arena_alloc(s->x->arena, sizeof(cql_slice));
           if (s->first_row[i])
             *s->first_row[i] = v;
@@ -525,8 +525,8 @@ static void scan_partition(sel *s, const cql_partition *p, const cql_page_pos *r
       return;
   }
   /* A partition with only static data shows as one row. */
-  if (!found && !resumed && t->n_ck > 0 && s->p->n_ck == 0 && cql_statics_live(t, p, s->x->now_sec) &&
-      match_filters(s, p, NULL, CQL_NO_DELETION))
+  if (!found && !resumed && t->n_ck > 0 && s->p->n_ck == 0 &&
+      cql_statics_live(t, p, s->x->now_sec) && match_filters(s, p, NULL, CQL_NO_DELETION))
     emit(s, p, NULL, CQL_NO_DELETION);
 }
 
@@ -569,7 +569,7 @@ static bool scan_keys(sel *s, const cql_page_pos *resume) {
     if (!key.ptr && key.len)
       return cql_fail_nomem(s->x);
     keys[m].key = key;
-    keys[m].token = cql_murmur3_token(key.ptr, key.len);
+    keys[m].token = cql_table_token(s->t, key);
     m++;
   }
   if (m > 1 && m <= 4096)
@@ -670,6 +670,7 @@ bool cql_exec_select(cql_exec *x, const cql_bound *b) {
   s.p = b->select;
   s.t = s.p->table;
   s.counting = s.p->count;
+  cql_system_before_read(x->e, s.t, x->s->node_index);
   if (s.counting) {
     s.first_row = cql_arena_calloc(x->arena, s.p->n_outs + 1, sizeof(cql_slice *));
     if (!s.first_row)

@@ -14,7 +14,9 @@ typedef struct lexer {
 
 static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-static bool is_hex(int c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+static bool is_hex(int c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 static bool is_ident_char(int c) { return is_alpha(c) || is_digit(c) || c == '_'; }
 static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
@@ -149,8 +151,8 @@ static bool lex_quoted(lexer *lx, cql_token *t, uint8_t q, uint8_t kind) {
       uint32_t line, col;
       eof_position(lx, lx->pos, &line, &col);
       char msg[96];
-      snprintf(msg, sizeof(msg), "line %u:%u mismatched character '<EOF>' expecting '%c'", line, col,
-               q);
+      snprintf(msg, sizeof(msg), "line %u:%u mismatched character '<EOF>' expecting '%c'", line,
+               col, q);
       t->kind = CQL_TOK_ERROR;
       t->text = error_text(lx, msg);
       t->len = (uint32_t)(lx->n - lx->pos);

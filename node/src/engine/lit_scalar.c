@@ -221,8 +221,7 @@ static bool read_date(cql_slice s, size_t *i, int64_t *days) {
     y = y * 10 + (s.ptr[(*i)++] - '0');
   if (*i - start < 4 || *i >= s.len || s.ptr[(*i)++] != '-')
     return false;
-  if (!read_digits(s, i, 2, &m) || *i >= s.len || s.ptr[(*i)++] != '-' ||
-      !read_digits(s, i, 2, &d))
+  if (!read_digits(s, i, 2, &m) || *i >= s.len || s.ptr[(*i)++] != '-' || !read_digits(s, i, 2, &d))
     return false;
   if (neg)
     y = -y;
@@ -264,8 +263,7 @@ bool lit_parse_date(cql_slice s, uint32_t *out) {
 /* hh:mm[:ss[.fffffffff]] at *i, to nanoseconds. */
 static bool read_clock(cql_slice s, size_t *i, bool seconds_required, int64_t *nanos) {
   int64_t h, m, sec = 0, frac = 0;
-  if (!read_digits(s, i, 2, &h) || *i >= s.len || s.ptr[(*i)++] != ':' ||
-      !read_digits(s, i, 2, &m))
+  if (!read_digits(s, i, 2, &h) || *i >= s.len || s.ptr[(*i)++] != ':' || !read_digits(s, i, 2, &m))
     return false;
   if (*i < s.len && s.ptr[*i] == ':') {
     (*i)++;
@@ -564,8 +562,13 @@ static bool dur_iso(cql_slice s, dur_acc *d) {
     if (i == start || i == s.len)
       return false;
     uint8_t u = (uint8_t)(s.ptr[i++] | 0x20);
-    const char *unit = u == 'y' ? "y" : u == 'w' ? "w" : u == 'd' ? "d" : u == 'h' ? "h"
-                     : u == 's' ? "s" : u == 'm' ? (time ? "m" : "mo") : NULL;
+    const char *unit = u == 'y'   ? "y"
+                       : u == 'w' ? "w"
+                       : u == 'd' ? "d"
+                       : u == 'h' ? "h"
+                       : u == 's' ? "s"
+                       : u == 'm' ? (time ? "m" : "mo")
+                                  : NULL;
     if (!unit || !dur_add(d, v, cql_slice_from_cstr(unit)))
       return false;
   }

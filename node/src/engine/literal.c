@@ -12,8 +12,8 @@
 #include "value.h"
 #include "wire.h"
 
-__attribute__((format(printf, 2, 3))) static cql_status lit_error(cql_lit_ctx *ctx,
-                                                                    const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static cql_status lit_error(cql_lit_ctx *ctx, const char *fmt,
+                                                                  ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(ctx->err, ctx->err_len, fmt, ap);
@@ -88,8 +88,8 @@ static cql_status invalid_constant(cql_lit_ctx *ctx, const cql_term *t, const cq
     return lit_error(ctx, "Invalid %s constant (%.*s) for \"%.*s\" of type %s", kind_name(t), tlen,
                      text, (int)name.len, (const char *)name.ptr,
                      cql_type_cql_name(ctx->arena, type));
-  return lit_error(ctx, "Invalid %s constant (0x%.*s) for \"%.*s\" of type %s", kind_name(t),
-                   tlen, (const char *)t->text.ptr, (int)name.len, (const char *)name.ptr,
+  return lit_error(ctx, "Invalid %s constant (0x%.*s) for \"%.*s\" of type %s", kind_name(t), tlen,
+                   (const char *)t->text.ptr, (int)name.len, (const char *)name.ptr,
                    cql_type_cql_name(ctx->arena, type));
 }
 
@@ -170,11 +170,10 @@ static cql_status float_value(cql_lit_ctx *ctx, const cql_term *t, const cql_typ
 static cql_status numeric_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type *type,
                                 cql_val *out) {
   bool is_int = t->kind == CQL_TERM_INT;
-  bool special = !is_int && !lit_parse_i64(t->text, &(int64_t){0}) &&
-                 (t->text.len && (t->text.ptr[t->text.len - 1] == 'N' ||
-                                  t->text.ptr[t->text.len - 1] == 'n' ||
-                                  t->text.ptr[t->text.len - 1] == 'y' ||
-                                  t->text.ptr[t->text.len - 1] == 'Y'));
+  bool special =
+      !is_int && !lit_parse_i64(t->text, &(int64_t){0}) &&
+      (t->text.len && (t->text.ptr[t->text.len - 1] == 'N' || t->text.ptr[t->text.len - 1] == 'n' ||
+                       t->text.ptr[t->text.len - 1] == 'y' || t->text.ptr[t->text.len - 1] == 'Y'));
   if (type->id == CQL_TYPE_FLOAT || type->id == CQL_TYPE_DOUBLE)
     return float_value(ctx, t, type, out);
   if (special)
@@ -345,8 +344,7 @@ static void merge_sort(const cql_type *t, cql_slice *v, cql_slice *tmp, uint32_t
   merge_sort(t, v + h * stride, tmp, n - h, stride);
   uint32_t i = 0, j = h, k = 0;
   while (i < h || j < n) {
-    bool take_left =
-        j >= n || (i < h && cql_value_compare(t, v[i * stride], v[j * stride]) <= 0);
+    bool take_left = j >= n || (i < h && cql_value_compare(t, v[i * stride], v[j * stride]) <= 0);
     uint32_t src = take_left ? i++ : j++;
     for (uint32_t s = 0; s < stride; s++)
       tmp[k * stride + s] = v[src * stride + s];
@@ -389,8 +387,7 @@ static cql_slice encode_collection(cql_arena *a, const cql_slice *v, uint32_t n_
 
 static bool type_is_fixed(const cql_type *t) { return cql_type_fixed_size(t) > 0; }
 
-static cql_slice encode_vector(cql_arena *a, const cql_type *elem, const cql_slice *v,
-                               uint32_t n) {
+static cql_slice encode_vector(cql_arena *a, const cql_type *elem, const cql_slice *v, uint32_t n) {
   cql_buf b;
   cql_buf_init(&b, NULL);
   bool fix = type_is_fixed(elem);
@@ -431,8 +428,9 @@ static cql_status list_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type
   if (type->id != CQL_TYPE_LIST && !vector)
     return collection_mismatch(ctx, "list", type, name);
   if (vector && t->n_items != type->dimension)
-    return lit_error(ctx, "Invalid vector literal for %.*s of type %s; expected %u elements, but "
-                          "given %u",
+    return lit_error(ctx,
+                     "Invalid vector literal for %.*s of type %s; expected %u elements, but "
+                     "given %u",
                      (int)name.len, (const char *)name.ptr, cql_type_cql_name(ctx->arena, type),
                      type->dimension, t->n_items);
   cql_slice *v = cql_arena_calloc(ctx->arena, t->n_items + 1, sizeof(cql_slice));
@@ -481,8 +479,8 @@ static cql_status map_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type 
   if (!v)
     return CQL_E_NOMEM;
   for (uint32_t i = 0; i < t->n_items; i++) {
-    cql_status st = element(ctx, t->items[i], type->children[i % 2], i % 2 ? "value" : "key",
-                            name, &v[i]);
+    cql_status st =
+        element(ctx, t->items[i], type->children[i % 2], i % 2 ? "value" : "key", name, &v[i]);
     if (st != CQL_OK)
       return st;
   }
@@ -516,8 +514,9 @@ static cql_status tuple_value(cql_lit_ctx *ctx, const cql_term *t, const cql_typ
     return lit_error(ctx, "Invalid tuple type literal for %.*s of type %s", (int)name.len,
                      (const char *)name.ptr, cql_type_cql_name(ctx->arena, type));
   if (t->n_items > type->n_children)
-    return lit_error(ctx, "Invalid tuple literal for %.*s: too many elements. Type %s expects %u "
-                          "but got %u",
+    return lit_error(ctx,
+                     "Invalid tuple literal for %.*s: too many elements. Type %s expects %u "
+                     "but got %u",
                      (int)name.len, (const char *)name.ptr, cql_type_cql_name(ctx->arena, type),
                      type->n_children, t->n_items);
   cql_buf b;
@@ -610,10 +609,9 @@ static cql_status function_value(cql_lit_ctx *ctx, const cql_term *t, cql_type_i
       return put_i64(ctx, out, (ctx->now_us % INT64_C(86400000000)) * 1000, 8);
     }
   }
-  if (t->n_items == 1 && (cql_slice_eq_cstr(f, "totimestamp") ||
-                          cql_slice_eq_cstr(f, "tounixtimestamp") ||
-                          cql_slice_eq_cstr(f, "mintimeuuid") ||
-                          cql_slice_eq_cstr(f, "maxtimeuuid"))) {
+  if (t->n_items == 1 &&
+      (cql_slice_eq_cstr(f, "totimestamp") || cql_slice_eq_cstr(f, "tounixtimestamp") ||
+       cql_slice_eq_cstr(f, "mintimeuuid") || cql_slice_eq_cstr(f, "maxtimeuuid"))) {
     bool from_ts = f.ptr[1] == 'i' || f.ptr[1] == 'a'; /* min/maxtimeuuid */
     cql_val arg;
     cql_type_id aid = from_ts ? CQL_TYPE_TIMESTAMP : CQL_TYPE_TIMEUUID;
@@ -626,12 +624,18 @@ static cql_status function_value(cql_lit_ctx *ctx, const cql_term *t, cql_type_i
       return CQL_OK;
     }
     if (from_ts) {
+      /* Cassandra's bounds: the first and last 100 ns tick of the
+       * millisecond, clock sequence and node all 0x80 (min) or 0x7f (max),
+       * variant bits included. */
+      bool max = f.ptr[1] == 'a';
       int64_t ms = (int64_t)cql_load_u64(arg.bytes.ptr);
-      cql_uuid u = cql_timeuuid_make(ms * 1000, ctx->rng, ctx->node_id);
-      memset(u.bytes + 8, f.ptr[1] == 'i' ? 0x80 : 0x7f, 8);
-      u.bytes[8] = f.ptr[1] == 'i' ? 0x80 : 0xbf;
+      uint64_t ticks = (uint64_t)ms * 10000 + UINT64_C(0x01B21DD213814000) + (max ? 9999 : 0);
+      cql_store_u32(raw, (uint32_t)ticks);
+      cql_store_u16(raw + 4, (uint16_t)(ticks >> 32));
+      cql_store_u16(raw + 6, (uint16_t)(((ticks >> 48) & 0x0fff) | 0x1000));
+      memset(raw + 8, max ? 0x7f : 0x80, 8);
       *rtype = CQL_TYPE_TIMEUUID;
-      return fixed(ctx, out, u.bytes, 16);
+      return fixed(ctx, out, raw, 16);
     }
     cql_uuid u;
     memcpy(u.bytes, arg.bytes.ptr, 16);
@@ -659,8 +663,8 @@ static cql_status marker_value(cql_lit_ctx *ctx, const cql_term *t, const cql_ty
   return cql_value_check(ctx, type, name, v->bytes, &out->bytes);
 }
 
-cql_status cql_term_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type *type,
-                          cql_slice name, cql_val *out) {
+cql_status cql_term_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type *type, cql_slice name,
+                          cql_val *out) {
   out->state = CQL_VALUE_SET;
   out->bytes = (cql_slice){NULL, 0};
   switch (t->kind) {
@@ -687,8 +691,9 @@ cql_status cql_term_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type *t
     if (st != CQL_OK)
       return st;
     if (!result_fits(rt, type))
-      return lit_error(ctx, "Type error: cannot assign result of function system.%.*s (type %s) "
-                            "to %.*s (type %s)",
+      return lit_error(ctx,
+                       "Type error: cannot assign result of function system.%.*s (type %s) "
+                       "to %.*s (type %s)",
                        (int)t->text.len, (const char *)t->text.ptr,
                        cql_type_native_name(rt) ? cql_type_native_name(rt) : "?", (int)name.len,
                        (const char *)name.ptr, cql_type_cql_name(ctx->arena, type));

@@ -20,9 +20,9 @@
 #include "message.h"
 
 typedef struct cql_lit_ctx {
-  cql_arena *arena; /* results and temporaries */
-  int64_t now_us;   /* for now(), currentTimestamp()... */
-  uint64_t *rng;    /* state for uuid() and timeuuid clock sequences */
+  cql_arena *arena;       /* results and temporaries */
+  int64_t now_us;         /* for now(), currentTimestamp()... */
+  uint64_t *rng;          /* state for uuid() and timeuuid clock sequences */
   const uint8_t *node_id; /* 6 bytes for generated timeuuids */
   /* Bound values by marker index (NULL when converting without values). */
   const cql_value_arg *const *bound;
@@ -39,8 +39,8 @@ typedef struct cql_val {
 
 /* Converts `t` for a receiver of type `type` named `name`. Returns CQL_OK,
  * CQL_E_SERVER_INVALID (message in ctx->err) or CQL_E_NOMEM. */
-cql_status cql_term_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type *type,
-                          cql_slice name, cql_val *out);
+cql_status cql_term_value(cql_lit_ctx *ctx, const cql_term *t, const cql_type *type, cql_slice name,
+                          cql_val *out);
 
 /* Checks a serialized value against its type and returns it normalised
  * (sets and maps sorted, nested ones too). Empty values pass as they are

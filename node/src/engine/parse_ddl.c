@@ -28,8 +28,8 @@ static cql_stmt *create_keyspace(cql_parser *p) {
   if (!st)
     return NULL;
   cql_ast_keyspace *k = &st->u.keyspace;
-  if (!if_not_exists(p, &k->if_not_exists) || !pz_ident(p, &k->name) ||
-      !pz_expect_kw(p, "with") || !pz_options(p, &k->options, &k->n_options))
+  if (!if_not_exists(p, &k->if_not_exists) || !pz_ident(p, &k->name) || !pz_expect_kw(p, "with") ||
+      !pz_options(p, &k->options, &k->n_options))
     return NULL;
   return st;
 }

@@ -291,8 +291,7 @@ cql_stmt *pz_update(cql_parser *p) {
     if (!a || !assignment(p, a))
       return NULL;
   } while (pz_accept_punct(p, ','));
-  if (!pz_where(p, &s->where, &s->n_where) ||
-      !if_clause(p, &s->if_exists, &s->conds, &s->n_conds))
+  if (!pz_where(p, &s->where, &s->n_where) || !if_clause(p, &s->if_exists, &s->conds, &s->n_conds))
     return NULL;
   return st;
 }
@@ -324,9 +323,8 @@ cql_stmt *pz_delete(cql_parser *p) {
         return NULL;
     } while (pz_accept_punct(p, ','));
   }
-  if (!pz_expect_kw(p, "from") || !pz_qualified(p, &s->table) ||
-      !pz_using(p, &s->using_, false) || !pz_where(p, &s->where, &s->n_where) ||
-      !if_clause(p, &s->if_exists, &s->conds, &s->n_conds))
+  if (!pz_expect_kw(p, "from") || !pz_qualified(p, &s->table) || !pz_using(p, &s->using_, false) ||
+      !pz_where(p, &s->where, &s->n_where) || !if_clause(p, &s->if_exists, &s->conds, &s->n_conds))
     return NULL;
   return st;
 }

@@ -144,11 +144,10 @@ static cql_term *brace_literal(cql_parser *p) {
 }
 
 static bool is_native_type_name(const cql_token *t) {
-  static const char *const k[] = {"ascii",    "bigint",   "blob",     "boolean",  "counter",
-                                  "date",     "decimal",  "double",   "duration", "float",
-                                  "inet",     "int",      "smallint", "text",     "time",
-                                  "timestamp", "timeuuid", "tinyint", "uuid",     "varchar",
-                                  "varint"};
+  static const char *const k[] = {
+      "ascii",  "bigint",    "blob",     "boolean", "counter", "date",     "decimal",
+      "double", "duration",  "float",    "inet",    "int",     "smallint", "text",
+      "time",   "timestamp", "timeuuid", "tinyint", "uuid",    "varchar",  "varint"};
   return is_kw_any(t, k, sizeof(k) / sizeof(k[0]));
 }
 
@@ -386,6 +385,33 @@ static const cql_type *generic(cql_parser *p, cql_type_id id, uint32_t min, uint
   return t;
 }
 
+static bool freezable(const cql_type *t) {
+  return t->id == CQL_TYPE_LIST || t->id == CQL_TYPE_SET || t->id == CQL_TYPE_MAP ||
+         t->id == CQL_TYPE_UDT || t->id == CQL_TYPE_TUPLE;
+}
+
+/* frozen<> freezes everything inside too, as Cassandra does: the type of
+ * frozen<list<map<text, int>>> is frozen<list<frozen<map<text, int>>>>. */
+static const cql_type *freeze(cql_parser *p, const cql_type *in, int depth) {
+  cql_type *t = pz_alloc(p, sizeof(*t));
+  if (!t)
+    return NULL;
+  *t = *in;
+  t->frozen = true;
+  if (!in->n_children || !freezable(in) || depth >= CQL_TYPE_MAX_DEPTH)
+    return t;
+  const cql_type **kids = pz_alloc(p, in->n_children * sizeof(cql_type *));
+  if (!kids)
+    return NULL;
+  for (uint32_t i = 0; i < in->n_children; i++) {
+    kids[i] = freezable(in->children[i]) ? freeze(p, in->children[i], depth + 1) : in->children[i];
+    if (!kids[i])
+      return NULL;
+  }
+  t->children = kids;
+  return t;
+}
+
 static const cql_type *frozen(cql_parser *p) {
   pz_next(p);
   if (!pz_expect_punct(p, '<'))
@@ -393,12 +419,7 @@ static const cql_type *frozen(cql_parser *p) {
   const cql_type *inner = pz_type(p);
   if (!inner || !pz_expect_punct(p, '>'))
     return NULL;
-  cql_type *t = pz_alloc(p, sizeof(*t));
-  if (!t)
-    return NULL;
-  *t = *inner;
-  t->frozen = true;
-  return t;
+  return freeze(p, inner, 0);
 }
 
 static const cql_type *vector(cql_parser *p) {

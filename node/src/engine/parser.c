@@ -234,15 +234,14 @@ cql_slice pz_lower_copy(cql_parser *p, cql_slice s) {
 /* ---- names ----------------------------------------------------------- */
 
 static const char *const reserved[] = {
-    "add",      "allow",    "alter",     "and",    "apply",       "asc",    "authorize",
-    "batch",    "begin",    "by",        "columnfamily",  "create", "delete", "desc",
-    "describe", "drop",     "entries",   "execute", "from",       "full",   "grant",
-    "if",       "in",       "index",     "infinity", "insert",    "into",   "is",
-    "keyspace", "limit",    "mbean",     "mbeans", "modify",      "nan",    "norecursive",
-    "not",      "null",     "of",        "on",     "or",          "order",  "primary",
-    "rename",   "replace",  "revoke",    "schema", "select",      "set",    "table",
-    "to",       "token",    "truncate",  "unlogged", "unset",     "update", "use",
-    "using",    "view",     "where",     "with"};
+    "add",      "allow",   "alter",        "and",      "apply",    "asc",    "authorize", "batch",
+    "begin",    "by",      "columnfamily", "create",   "delete",   "desc",   "describe",  "drop",
+    "entries",  "execute", "from",         "full",     "grant",    "if",     "in",        "index",
+    "infinity", "insert",  "into",         "is",       "keyspace", "limit",  "mbean",     "mbeans",
+    "modify",   "nan",     "norecursive",  "not",      "null",     "of",     "on",        "or",
+    "order",    "primary", "rename",       "replace",  "revoke",   "schema", "select",    "set",
+    "table",    "to",      "token",        "truncate", "unlogged", "unset",  "update",    "use",
+    "using",    "view",    "where",        "with"};
 
 bool pz_is_reserved(const cql_token *t) {
   for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)

@@ -88,8 +88,8 @@ void cql_result_set_keyspace(cql_exec *x, cql_slice ks) {
   x->out->u.result.u.set_keyspace = cql_x_strdup(x, ks);
 }
 
-void cql_result_schema_change(cql_exec *x, const char *change, const char *target, cql_slice ks,
-                              cql_slice name) {
+void cql_exec_schema_change(cql_exec *x, const char *change, const char *target, cql_slice ks,
+                            cql_slice name) {
   set_result(x, CQL_RESULT_SCHEMA_CHANGE);
   cql_schema_change *c = &x->out->u.result.u.schema_change;
   c->change_type = cql_slice_from_cstr(change);

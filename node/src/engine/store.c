@@ -220,8 +220,8 @@ cql_row *cql_part_find_row(const cql_table *def, const cql_partition *p, const c
   return NULL;
 }
 
-cql_row *cql_part_get_row(cql_store *s, const cql_table *def, cql_partition *p,
-                          const cql_slice *ck, cql_status *st) {
+cql_row *cql_part_get_row(cql_store *s, const cql_table *def, cql_partition *p, const cql_slice *ck,
+                          cql_status *st) {
   if (def->n_ck == 0 && p->n_rows)
     return p->rows[0];
   uint32_t i = cql_part_bound(def, p, ck, def->n_ck, false);
@@ -254,7 +254,6 @@ cql_row *cql_part_get_row(cql_store *s, const cql_table *def, cql_partition *p,
   *st = CQL_OK;
   return r;
 }
-
 
 /* ---- writes ---------------------------------------------------------- */
 
@@ -380,8 +379,7 @@ static bool bound_copy(cql_store *s, cql_store_table *t, cql_ck_bound *dst,
 }
 
 cql_status cql_store_range_delete(cql_store *s, cql_store_table *t, cql_partition *p,
-                                  const cql_ck_bound *start, const cql_ck_bound *end,
-                                  int64_t ts) {
+                                  const cql_ck_bound *start, const cql_ck_bound *end, int64_t ts) {
   if (!st_grow(s, t, (void **)&p->rts, &p->cap_rts, p->n_rts, sizeof(cql_range_tomb)))
     return CQL_E_NOMEM;
   cql_range_tomb *rt = &p->rts[p->n_rts];

@@ -40,11 +40,11 @@ typedef struct cql_row {
   cql_slice *ck; /* n_ck clustering values (views into the same block) */
   uint32_t n_cells;
   cql_store_cell *cells; /* indexed by column slot */
-  bool has_marker; /* INSERT writes a primary key liveness marker */
+  bool has_marker;       /* INSERT writes a primary key liveness marker */
   int32_t marker_ttl;
   int32_t marker_expiry;
   int64_t marker_ts;
-  int64_t del_ts; /* row deletion, or CQL_NO_DELETION */
+  int64_t del_ts;  /* row deletion, or CQL_NO_DELETION */
   size_t ck_bytes; /* size of the clustering block, for accounting */
 } cql_row;
 
@@ -114,8 +114,8 @@ int cql_ck_cmp(const cql_table *def, const cql_slice *a, const cql_slice *b, uin
 uint32_t cql_part_bound(const cql_table *def, const cql_partition *p, const cql_slice *prefix,
                         uint32_t n, bool after);
 cql_row *cql_part_find_row(const cql_table *def, const cql_partition *p, const cql_slice *ck);
-cql_row *cql_part_get_row(cql_store *s, const cql_table *def, cql_partition *p,
-                          const cql_slice *ck, cql_status *st);
+cql_row *cql_part_get_row(cql_store *s, const cql_table *def, cql_partition *p, const cql_slice *ck,
+                          cql_status *st);
 
 /* ---- writes ---------------------------------------------------------- */
 
@@ -134,8 +134,7 @@ void cql_store_marker(cql_row *r, int64_t ts, int32_t ttl, int32_t now_sec);
 void cql_store_delete_row(cql_row *r, int64_t ts);
 void cql_store_delete_partition(cql_partition *p, int64_t ts);
 cql_status cql_store_range_delete(cql_store *s, cql_store_table *t, cql_partition *p,
-                                  const cql_ck_bound *start, const cql_ck_bound *end,
-                                  int64_t ts);
+                                  const cql_ck_bound *start, const cql_ck_bound *end, int64_t ts);
 
 /* ---- reads ----------------------------------------------------------- */
 

@@ -16,82 +16,6 @@
 
 #define SL(s) (int)(s).len, (const char *)(s).ptr
 
-static const char *const system_ddl[] = {
-    "CREATE TABLE system.local (key text PRIMARY KEY, bootstrapped text, broadcast_address inet, "
-    "broadcast_port int, cluster_name text, cql_version text, data_center text, "
-    "gossip_generation int, host_id uuid, listen_address inet, listen_port int, "
-    "native_protocol_version text, partitioner text, rack text, release_version text, "
-    "rpc_address inet, rpc_port int, schema_version uuid, tokens set<text>, "
-    "truncated_at map<uuid, blob>) WITH comment = 'information about the local node' AND "
-    "gc_grace_seconds = 0",
-    "CREATE TABLE system.peers (peer inet PRIMARY KEY, data_center text, host_id uuid, "
-    "preferred_ip inet, rack text, release_version text, rpc_address inet, schema_version uuid, "
-    "tokens set<text>) WITH comment = 'information about known peers in the cluster' AND "
-    "gc_grace_seconds = 0",
-    "CREATE TABLE system.peers_v2 (peer inet, peer_port int, data_center text, host_id uuid, "
-    "native_address inet, native_port int, preferred_ip inet, preferred_port int, rack text, "
-    "release_version text, schema_version uuid, tokens set<text>, PRIMARY KEY ((peer), "
-    "peer_port)) WITH comment = 'information about known peers in the cluster' AND "
-    "gc_grace_seconds = 0",
-    "CREATE TABLE system_schema.keyspaces (keyspace_name text PRIMARY KEY, durable_writes "
-    "boolean, replication frozen<map<text, text>>) WITH comment = 'keyspace definitions' AND "
-    "gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.tables (keyspace_name text, table_name text, "
-    "additional_write_policy text, bloom_filter_fp_chance double, caching frozen<map<text, "
-    "text>>, cdc boolean, comment text, compaction frozen<map<text, text>>, compression "
-    "frozen<map<text, text>>, crc_check_chance double, dclocal_read_repair_chance double, "
-    "default_time_to_live int, extensions frozen<map<text, blob>>, flags frozen<set<text>>, "
-    "gc_grace_seconds int, id uuid, max_index_interval int, memtable_flush_period_in_ms int, "
-    "min_index_interval int, read_repair text, read_repair_chance double, speculative_retry "
-    "text, PRIMARY KEY (keyspace_name, table_name)) WITH comment = 'table definitions' AND "
-    "gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.columns (keyspace_name text, table_name text, column_name text, "
-    "clustering_order text, column_name_bytes blob, kind text, position int, type text, "
-    "PRIMARY KEY (keyspace_name, table_name, column_name)) WITH comment = 'column definitions' "
-    "AND gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.dropped_columns (keyspace_name text, table_name text, "
-    "column_name text, dropped_time timestamp, kind text, type text, PRIMARY KEY "
-    "(keyspace_name, table_name, column_name)) WITH comment = 'dropped column registry' AND "
-    "gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.types (keyspace_name text, type_name text, field_names "
-    "frozen<list<text>>, field_types frozen<list<text>>, PRIMARY KEY (keyspace_name, "
-    "type_name)) WITH comment = 'user defined type definitions' AND gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.functions (keyspace_name text, function_name text, "
-    "argument_types frozen<list<text>>, argument_names frozen<list<text>>, body text, "
-    "called_on_null_input boolean, language text, return_type text, PRIMARY KEY "
-    "(keyspace_name, function_name, argument_types)) WITH comment = 'user defined function "
-    "definitions' AND gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.aggregates (keyspace_name text, aggregate_name text, "
-    "argument_types frozen<list<text>>, final_func text, initcond text, return_type text, "
-    "state_func text, state_type text, PRIMARY KEY (keyspace_name, aggregate_name, "
-    "argument_types)) WITH comment = 'user defined aggregate definitions' AND "
-    "gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.triggers (keyspace_name text, table_name text, trigger_name "
-    "text, options frozen<map<text, text>>, PRIMARY KEY (keyspace_name, table_name, "
-    "trigger_name)) WITH comment = 'trigger definitions' AND gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.indexes (keyspace_name text, table_name text, index_name text, "
-    "kind text, options frozen<map<text, text>>, PRIMARY KEY (keyspace_name, table_name, "
-    "index_name)) WITH comment = 'secondary index definitions' AND gc_grace_seconds = 604800",
-    "CREATE TABLE system_schema.views (keyspace_name text, view_name text, "
-    "additional_write_policy text, base_table_id uuid, base_table_name text, "
-    "bloom_filter_fp_chance double, caching frozen<map<text, text>>, cdc boolean, comment text, "
-    "compaction frozen<map<text, text>>, compression frozen<map<text, text>>, crc_check_chance "
-    "double, dclocal_read_repair_chance double, default_time_to_live int, extensions "
-    "frozen<map<text, blob>>, gc_grace_seconds int, id uuid, include_all_columns boolean, "
-    "max_index_interval int, memtable_flush_period_in_ms int, min_index_interval int, "
-    "read_repair text, read_repair_chance double, speculative_retry text, where_clause text, "
-    "PRIMARY KEY (keyspace_name, view_name)) WITH comment = 'view definitions' AND "
-    "gc_grace_seconds = 604800",
-    "CREATE TABLE system_virtual_schema.keyspaces (keyspace_name text PRIMARY KEY) WITH comment "
-    "= 'virtual keyspace definitions'",
-    "CREATE TABLE system_virtual_schema.tables (keyspace_name text, table_name text, comment "
-    "text, PRIMARY KEY (keyspace_name, table_name)) WITH comment = 'virtual table definitions'",
-    "CREATE TABLE system_virtual_schema.columns (keyspace_name text, table_name text, "
-    "column_name text, clustering_order text, column_name_bytes blob, kind text, position int, "
-    "type text, PRIMARY KEY (keyspace_name, table_name, column_name)) WITH comment = 'virtual "
-    "column definitions'",
-};
-
 static const struct {
   const char *name;
   const char *strategy;
@@ -202,8 +126,7 @@ static void put_row(gen *g, const cql_table *t, const sv *vals, uint32_t n) {
   if (t->n_pk != 1)
     return; /* the system tables all have single-column partition keys */
   cql_status st = CQL_OK;
-  cql_partition *p =
-      cql_store_get(&e->store, t->data, cql_murmur3_token(key.ptr, key.len), key, &st);
+  cql_partition *p = cql_store_get(&e->store, t->data, cql_table_token(t, key), key, &st);
   cql_row *r = p ? cql_part_get_row(&e->store, t, p, ck, &st) : NULL;
   if (!r)
     return;
@@ -238,66 +161,120 @@ static cql_slice token_set(gen *g, const int64_t *tokens, uint32_t n) {
   return g_coll(g, CQL_TYPE_SET, items, n);
 }
 
+/* What system.local says about a node, and what peers say about it. */
+typedef struct node_view {
+  cql_inet address, listen, rpc;
+  int32_t port, native_port;
+  cql_uuid host_id;
+  const char *data_center, *rack;
+  const int64_t *tokens;
+  uint32_t n_tokens;
+} node_view;
+
+static node_view view_of_peer(const cql_engine *e, const cql_engine_peer *p) {
+  node_view v;
+  memset(&v, 0, sizeof(v));
+  v.address = p->address;
+  v.listen = p->address;
+  v.rpc = p->native_address.len ? p->native_address : p->address;
+  v.port = p->port ? p->port : e->cfg.storage_port;
+  v.native_port = p->native_port ? p->native_port : 9042;
+  v.host_id = p->host_id;
+  v.data_center = p->data_center;
+  v.rack = p->rack;
+  v.tokens = p->tokens;
+  v.n_tokens = p->n_tokens;
+  return v;
+}
+
+static node_view view_of_self(const cql_engine *e) {
+  const cql_engine_config *c = &e->cfg;
+  if (c->n_nodes)
+    return view_of_peer(e, &c->nodes[e->sys_node < c->n_nodes ? e->sys_node : 0]);
+  node_view v;
+  memset(&v, 0, sizeof(v));
+  v.address = c->broadcast_address;
+  v.listen = c->listen_address;
+  v.rpc = c->rpc_address;
+  v.port = c->storage_port;
+  v.native_port = c->native_port;
+  v.host_id = c->host_id;
+  v.data_center = c->data_center;
+  v.rack = c->rack;
+  v.tokens = e->tokens;
+  v.n_tokens = e->n_tokens;
+  return v;
+}
+
 static void gen_local(gen *g) {
   cql_engine *e = g->e;
   const cql_engine_config *c = &e->cfg;
   const cql_table *t = sys_table(e, "system", "local");
+  node_view n = view_of_self(e);
   sv row[] = {
       V("key", g_str(g, "local")),
       V("bootstrapped", g_str(g, "COMPLETED")),
-      V("broadcast_address", g_bytes(g, c->broadcast_address.addr, c->broadcast_address.len)),
-      V("broadcast_port", g_int(g, c->storage_port, 4)),
+      V("broadcast_address", g_bytes(g, n.address.addr, n.address.len)),
+      V("broadcast_port", g_int(g, n.port, 4)),
       V("cluster_name", g_str(g, c->cluster_name)),
       V("cql_version", g_str(g, "3.4.5")),
-      V("data_center", g_str(g, c->data_center)),
+      V("data_center", g_str(g, n.data_center)),
       V("gossip_generation", g_int(g, e->gossip_generation, 4)),
-      V("host_id", g_bytes(g, c->host_id.bytes, 16)),
-      V("listen_address", g_bytes(g, c->listen_address.addr, c->listen_address.len)),
-      V("listen_port", g_int(g, c->storage_port, 4)),
+      V("host_id", g_bytes(g, n.host_id.bytes, 16)),
+      V("listen_address", g_bytes(g, n.listen.addr, n.listen.len)),
+      V("listen_port", g_int(g, n.port, 4)),
       V("native_protocol_version", g_str(g, "5")),
       V("partitioner", g_str(g, "org.apache.cassandra.dht.Murmur3Partitioner")),
-      V("rack", g_str(g, c->rack)),
+      V("rack", g_str(g, n.rack)),
       V("release_version", g_str(g, "4.0.0")),
-      V("rpc_address", g_bytes(g, c->rpc_address.addr, c->rpc_address.len)),
-      V("rpc_port", g_int(g, c->native_port, 4)),
+      V("rpc_address", g_bytes(g, n.rpc.addr, n.rpc.len)),
+      V("rpc_port", g_int(g, n.native_port, 4)),
       V("schema_version", g_bytes(g, e->cat.schema_version.bytes, 16)),
-      V("tokens", token_set(g, e->tokens, e->n_tokens)),
+      V("tokens", token_set(g, n.tokens, n.n_tokens)),
   };
   put_row(g, t, row, sizeof(row) / sizeof(row[0]));
 }
 
-static void gen_peers(gen *g) {
+static void gen_peer(gen *g, const node_view *p) {
   cql_engine *e = g->e;
   const cql_table *p1 = sys_table(e, "system", "peers");
   const cql_table *p2 = sys_table(e, "system", "peers_v2");
-  for (uint32_t i = 0; i < e->cfg.n_peers; i++) {
-    const cql_engine_peer *p = &e->cfg.peers[i];
-    cql_slice addr = g_bytes(g, p->address.addr, p->address.len);
-    cql_slice native =
-        p->native_address.len ? g_bytes(g, p->native_address.addr, p->native_address.len) : addr;
-    cql_slice common_host = g_bytes(g, p->host_id.bytes, 16);
-    cql_slice toks = token_set(g, p->tokens, p->n_tokens);
-    cql_slice sv_ = g_bytes(g, e->cat.schema_version.bytes, 16);
-    sv r1[] = {V("peer", addr),
-               V("data_center", g_str(g, p->data_center)),
-               V("host_id", common_host),
-               V("rack", g_str(g, p->rack)),
-               V("release_version", g_str(g, "4.0.0")),
-               V("rpc_address", native),
-               V("schema_version", sv_),
-               V("tokens", toks)};
-    put_row(g, p1, r1, sizeof(r1) / sizeof(r1[0]));
-    sv r2[] = {V("peer", addr),
-               V("peer_port", g_int(g, p->port ? p->port : 7000, 4)),
-               V("data_center", g_str(g, p->data_center)),
-               V("host_id", common_host),
-               V("native_address", native),
-               V("native_port", g_int(g, p->native_port ? p->native_port : 9042, 4)),
-               V("rack", g_str(g, p->rack)),
-               V("release_version", g_str(g, "4.0.0")),
-               V("schema_version", sv_),
-               V("tokens", toks)};
-    put_row(g, p2, r2, sizeof(r2) / sizeof(r2[0]));
+  cql_slice addr = g_bytes(g, p->address.addr, p->address.len);
+  cql_slice native = g_bytes(g, p->rpc.addr, p->rpc.len);
+  cql_slice host = g_bytes(g, p->host_id.bytes, 16);
+  cql_slice toks = token_set(g, p->tokens, p->n_tokens);
+  cql_slice sv_ = g_bytes(g, e->cat.schema_version.bytes, 16);
+  sv r1[] = {V("peer", addr),
+             V("data_center", g_str(g, p->data_center)),
+             V("host_id", host),
+             V("rack", g_str(g, p->rack)),
+             V("release_version", g_str(g, "4.0.0")),
+             V("rpc_address", native),
+             V("schema_version", sv_),
+             V("tokens", toks)};
+  put_row(g, p1, r1, sizeof(r1) / sizeof(r1[0]));
+  sv r2[] = {V("peer", addr),
+             V("peer_port", g_int(g, p->port, 4)),
+             V("data_center", g_str(g, p->data_center)),
+             V("host_id", host),
+             V("native_address", native),
+             V("native_port", g_int(g, p->native_port, 4)),
+             V("rack", g_str(g, p->rack)),
+             V("release_version", g_str(g, "4.0.0")),
+             V("schema_version", sv_),
+             V("tokens", toks)};
+  put_row(g, p2, r2, sizeof(r2) / sizeof(r2[0]));
+}
+
+static void gen_peers(gen *g) {
+  const cql_engine_config *c = &g->e->cfg;
+  const cql_engine_peer *list = c->n_nodes ? c->nodes : c->peers;
+  uint32_t n = c->n_nodes ? c->n_nodes : c->n_peers;
+  for (uint32_t i = 0; i < n; i++) {
+    if (c->n_nodes && i == g->e->sys_node)
+      continue;
+    node_view v = view_of_peer(g->e, &list[i]);
+    gen_peer(g, &v);
   }
 }
 
@@ -322,6 +299,15 @@ static void gen_table(gen *g, const cql_keyspace *k, const cql_table *t) {
       "class",         "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
       "max_threshold", "32",
       "min_threshold", "4"};
+  cql_slice comp = g_strmap(g, compaction, 3);
+  if (t->n_compaction) {
+    cql_slice *items = cql_arena_calloc(&g->arena, 2 * t->n_compaction, sizeof(cql_slice));
+    for (uint32_t i = 0; items && i < t->n_compaction; i++) {
+      items[2 * i] = t->compaction[i].key;
+      items[2 * i + 1] = t->compaction[i].value;
+    }
+    comp = items ? g_coll(g, CQL_TYPE_MAP, items, t->n_compaction) : comp;
+  }
   static const char *const compression[] = {"chunk_length_in_kb", "16", "class",
                                             "org.apache.cassandra.io.compress.LZ4Compressor"};
   cql_slice flags[2] = {cql_slice_from_cstr("compound"), cql_slice_from_cstr("counter")};
@@ -332,7 +318,7 @@ static void gen_table(gen *g, const cql_keyspace *k, const cql_table *t) {
       V("bloom_filter_fp_chance", g_double(g, 0.01)),
       V("caching", g_strmap(g, caching, 2)),
       V("comment", t->comment),
-      V("compaction", g_strmap(g, compaction, 3)),
+      V("compaction", comp),
       V("compression", g_strmap(g, compression, 2)),
       V("crc_check_chance", g_double(g, 1.0)),
       V("dclocal_read_repair_chance", g_double(g, 0.0)),
@@ -342,7 +328,7 @@ static void gen_table(gen *g, const cql_keyspace *k, const cql_table *t) {
       V("gc_grace_seconds", g_int(g, t->gc_grace_seconds, 4)),
       V("id", g_bytes(g, t->id.bytes, 16)),
       V("max_index_interval", g_int(g, 2048, 4)),
-      V("memtable_flush_period_in_ms", g_int(g, k->system ? 3600000 : 0, 4)),
+      V("memtable_flush_period_in_ms", g_int(g, t->memtable_flush_period_ms, 4)),
       V("min_index_interval", g_int(g, 128, 4)),
       V("read_repair", g_str(g, "BLOCKING")),
       V("read_repair_chance", g_double(g, 0.0)),
@@ -402,7 +388,50 @@ static const char *const regenerated[][2] = {{"system", "local"},
                                              {"system_virtual_schema", "tables"},
                                              {"system_virtual_schema", "columns"}};
 
+static bool is_node_table(cql_engine *e, const cql_table *t) {
+  static const char *const names[] = {"local", "peers", "peers_v2"};
+  for (size_t i = 0; i < 3; i++)
+    if (t == sys_table(e, "system", names[i]))
+      return true;
+  return false;
+}
+
+static bool is_regenerated(cql_engine *e, const cql_table *t) {
+  if (!cql_slice_eq_cstr(t->keyspace, "system") &&
+      !cql_slice_eq_cstr(t->keyspace, "system_schema") &&
+      !cql_slice_eq_cstr(t->keyspace, "system_virtual_schema"))
+    return false;
+  for (size_t i = 0; i < sizeof(regenerated) / sizeof(regenerated[0]); i++)
+    if (t == sys_table(e, regenerated[i][0], regenerated[i][1]))
+      return true;
+  return false;
+}
+
+void cql_system_before_read(cql_engine *e, const cql_table *t, uint32_t node_index) {
+  if (!t->virtual_)
+    return;
+  if (e->sys_dirty && is_regenerated(e, t)) {
+    if (e->cfg.n_nodes && node_index < e->cfg.n_nodes)
+      e->sys_node = node_index;
+    cql_system_refresh(e);
+    return;
+  }
+  if (!e->cfg.n_nodes || node_index >= e->cfg.n_nodes || node_index == e->sys_node ||
+      !is_node_table(e, t))
+    return;
+  e->sys_node = node_index;
+  static const char *const names[] = {"local", "peers", "peers_v2"};
+  for (size_t i = 0; i < 3; i++)
+    cql_store_table_truncate(&e->store, sys_table(e, "system", names[i])->data);
+  gen g = {e, {0}};
+  cql_arena_init(&g.arena, e->mem);
+  gen_local(&g);
+  gen_peers(&g);
+  cql_arena_free(&g.arena);
+}
+
 void cql_system_refresh(cql_engine *e) {
+  e->sys_dirty = false;
   gen g = {e, {0}};
   cql_arena_init(&g.arena, e->mem);
   for (size_t i = 0; i < sizeof(regenerated) / sizeof(regenerated[0]); i++) {
@@ -451,12 +480,12 @@ bool cql_system_init(cql_engine *e) {
   cql_engine_session s;
   cql_engine_session_init(&s, CQL_PROTOCOL_V5);
   bool ok = true;
-  for (size_t i = 0; i < sizeof(system_ddl) / sizeof(system_ddl[0]) && ok; i++) {
+  for (size_t i = 0; i < cql_n_system_ddl && ok; i++) {
     cql_arena a;
     cql_arena_init(&a, e->mem);
     cql_response r;
     memset(&r, 0, sizeof(r));
-    ok = cql_engine_query(e, &s, cql_slice_from_cstr(system_ddl[i]), NULL, &a, &r) == CQL_OK &&
+    ok = cql_engine_query(e, &s, cql_slice_from_cstr(cql_system_ddl[i]), NULL, &a, &r) == CQL_OK &&
          r.opcode == CQL_OP_RESULT;
     cql_arena_free(&a);
   }
@@ -477,7 +506,7 @@ void cql_schema_changed(cql_engine *e, const char *change, const char *target, c
   else
     cql_evict_prepared(e, ks, name);
   cql_catalog_changed(&e->cat);
-  cql_system_refresh(e);
+  e->sys_dirty = true; /* regenerated when next read */
   if (e->cfg.on_schema_change) {
     cql_schema_change c;
     memset(&c, 0, sizeof(c));

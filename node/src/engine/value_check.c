@@ -11,7 +11,7 @@
 #include "wire.h"
 
 __attribute__((format(printf, 2, 3))) static cql_status check_error(cql_lit_ctx *ctx,
-                                                                      const char *fmt, ...) {
+                                                                    const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(ctx->err, ctx->err_len, fmt, ap);
@@ -121,7 +121,9 @@ static cql_status check_collection(cql_lit_ctx *ctx, const cql_type *t, cql_slic
   uint32_t stride = t->id == CQL_TYPE_MAP ? 2 : 1;
   if (!cql_rd_ok(&r) || n < 0 || (uint64_t)n * stride * 4 > cql_rd_left(&r))
     return check_error(ctx, "Not enough bytes to read a %s",
-                       t->id == CQL_TYPE_MAP ? "map" : t->id == CQL_TYPE_SET ? "set" : "list");
+                       t->id == CQL_TYPE_MAP   ? "map"
+                       : t->id == CQL_TYPE_SET ? "set"
+                                               : "list");
   cql_slice *v = cql_arena_calloc(ctx->arena, (size_t)n * stride + 1, sizeof(cql_slice));
   if (!v)
     return CQL_E_NOMEM;
@@ -138,7 +140,9 @@ static cql_status check_collection(cql_lit_ctx *ctx, const cql_type *t, cql_slic
   }
   if (cql_rd_left(&r))
     return check_error(ctx, "Unexpected extraneous bytes after %s value",
-                       t->id == CQL_TYPE_MAP ? "map" : t->id == CQL_TYPE_SET ? "set" : "list");
+                       t->id == CQL_TYPE_MAP   ? "map"
+                       : t->id == CQL_TYPE_SET ? "set"
+                                               : "list");
   uint32_t count = (uint32_t)n;
   if (t->id != CQL_TYPE_LIST)
     count = lit_sort_unique(ctx->arena, t->children[0], v, count, stride);
@@ -154,8 +158,8 @@ static cql_status check_collection(cql_lit_ctx *ctx, const cql_type *t, cql_slic
   return out->ptr ? CQL_OK : CQL_E_NOMEM;
 }
 
-static cql_status check_composite(cql_lit_ctx *ctx, const cql_type *t, cql_slice in,
-                                  cql_slice *out, int depth) {
+static cql_status check_composite(cql_lit_ctx *ctx, const cql_type *t, cql_slice in, cql_slice *out,
+                                  int depth) {
   cql_rd r;
   cql_rd_init(&r, in.ptr, in.len);
   cql_buf b;
@@ -215,8 +219,7 @@ static cql_status check(cql_lit_ctx *ctx, const cql_type *t, cql_slice in, cql_s
   *out = in;
   if (depth > CQL_TYPE_MAX_DEPTH)
     return check_error(ctx, "Value nested too deeply");
-  if (in.len == 0 && t->id != CQL_TYPE_VARCHAR && t->id != CQL_TYPE_ASCII &&
-      t->id != CQL_TYPE_BLOB)
+  if (in.len == 0 && t->id != CQL_TYPE_VARCHAR && t->id != CQL_TYPE_ASCII && t->id != CQL_TYPE_BLOB)
     return CQL_OK; /* Cassandra's empty value */
   switch (t->id) {
   case CQL_TYPE_LIST:

@@ -27,27 +27,38 @@ extern "C" {
 #endif
 
 /* ---- decoding one value ------------------------------------------------- */
+/* A value of the wrong size (an empty one included) fails with
+ * CQL_E_BAD_VALUE; *out is then unspecified. */
 
+/* Any non-zero byte is true. */
 CQL_EXPORT cql_status cql_decode_boolean(cql_slice in, bool *out);
 CQL_EXPORT cql_status cql_decode_tinyint(cql_slice in, int8_t *out);
 CQL_EXPORT cql_status cql_decode_smallint(cql_slice in, int16_t *out);
 CQL_EXPORT cql_status cql_decode_int(cql_slice in, int32_t *out);
 /* bigint, counter and timestamp */
 CQL_EXPORT cql_status cql_decode_bigint(cql_slice in, int64_t *out);
+/* Range-checked: 0 to 86399999999999. */
 CQL_EXPORT cql_status cql_decode_time(cql_slice in, cql_time *out);
 CQL_EXPORT cql_status cql_decode_date(cql_slice in, cql_date *out);
 CQL_EXPORT cql_status cql_decode_float(cql_slice in, float *out);
 CQL_EXPORT cql_status cql_decode_double(cql_slice in, double *out);
 CQL_EXPORT cql_status cql_decode_uuid(cql_slice in, cql_uuid *out);
+/* A uuid whose version nibble is 1. */
 CQL_EXPORT cql_status cql_decode_timeuuid(cql_slice in, cql_uuid *out);
+/* 4 or 16 bytes. */
 CQL_EXPORT cql_status cql_decode_inet(cql_slice in, cql_inet *out);
+/* Three [vint]s: months and days must fit 32 bits and all three share one
+ * sign (zeros aside); a cut-off vint is CQL_E_BAD_VALUE too. */
 CQL_EXPORT cql_status cql_decode_duration(cql_slice in, cql_duration *out);
+/* An empty varint is rejected; a non-minimal one is accepted. */
 CQL_EXPORT cql_status cql_decode_varint(cql_slice in, cql_varint *out);
+/* A 4-byte scale then a non-empty varint. */
 CQL_EXPORT cql_status cql_decode_decimal(cql_slice in, cql_decimal *out);
 /* Check 7-bit ASCII / well-formed UTF-8; *out views `in`. */
 CQL_EXPORT cql_status cql_decode_ascii(cql_slice in, cql_slice *out);
 CQL_EXPORT cql_status cql_decode_text(cql_slice in, cql_slice *out);
-/* A varint as int64; CQL_E_OVERFLOW when it does not fit. */
+/* A varint as int64: CQL_E_OVERFLOW when it does not fit (redundant sign
+ * bytes do not count), CQL_E_BAD_VALUE when empty. */
 CQL_EXPORT cql_status cql_varint_to_i64(cql_varint v, int64_t *out);
 
 /* ---- walking a collection, tuple, UDT or vector ------------------------- */
@@ -121,7 +132,10 @@ CQL_EXPORT void cql_write_null(cql_writer *w);
  * vector. Tuples and UDTs take no count: write their fields in order. Every
  * begin is matched by cql_write_end(). Vectors of fixed-size elements are
  * packed without per-element lengths, as the protocol requires, which is
- * why the element type is given. */
+ * why the element type is given; the writer does not know the dimension
+ * (binding to a bound statement checks the whole value against the
+ * marker's type). Inside a vector every element must have the element
+ * type's fixed size (else CQL_E_BAD_STATE) and none may be null. */
 CQL_EXPORT void cql_write_list_begin(cql_writer *w, uint32_t count); /* list and set */
 CQL_EXPORT void cql_write_map_begin(cql_writer *w, uint32_t entries);
 CQL_EXPORT void cql_write_tuple_begin(cql_writer *w); /* tuple and UDT */

@@ -8,6 +8,7 @@
  *   client.h     blocking futures for programs without an event loop
  *   codec.h      reading and writing serialized values, collections
  *   types.h      CQL types and their C representations
+ *   udt.h        decoders for user-defined types (generated code)
  *   error.h      status codes
  */
 #ifndef CQLKIT_CQLKIT_H
@@ -22,6 +23,7 @@
 #include "cqlkit/session.h"
 #include "cqlkit/statement.h"
 #include "cqlkit/types.h"
+#include "cqlkit/udt.h"
 
 #define CQLKIT_VERSION_MAJOR 0
 #define CQLKIT_VERSION_MINOR 1

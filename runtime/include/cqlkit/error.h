@@ -67,7 +67,8 @@ typedef enum cql_error_source {
   X(E_AUTH, NETWORK, "authentication failed")                                                      \
   /* tls */                                                                                        \
   X(E_TLS, TLS, "TLS failure")                                                                     \
-  X(E_TLS_VERIFY, TLS, "TLS peer certificate verification failed")                                 \
+  X(E_TLS_VERIFY, TLS, "TLS peer certificate is not trusted")                                      \
+  X(E_TLS_HOSTNAME, TLS, "TLS peer certificate does not match the host name")                      \
   /* server (see CQL_SERVER_ERROR_MAP for the wire codes) */                                       \
   X(E_SERVER_ERROR, SERVER, "server error")                                                        \
   X(E_SERVER_PROTOCOL_ERROR, SERVER, "server reported a protocol error")                           \

@@ -70,9 +70,12 @@ CQL_EXPORT cql_slice cql_result_column_table(const cql_result *r, size_t col);
 CQL_EXPORT cql_status cql_result_column_index(const cql_result *r, const char *name, size_t *col);
 
 /* ---- cells -------------------------------------------------------------------- */
-/* Errors of every getter: CQL_E_INVALID_ARG (row or column out of range),
- * CQL_E_NULL_VALUE (the cell is null; *out untouched), CQL_E_TYPE_MISMATCH
- * (the column's type is not one the getter reads), CQL_E_BAD_VALUE. */
+/* Errors of every getter: CQL_E_INVALID_ARG (row or column out of range,
+ * out NULL), CQL_E_TYPE_MISMATCH (the column's type is not one the getter
+ * reads, or is unknown: a page sent without metadata for a statement the
+ * session did not prepare; checked before nullness), CQL_E_NULL_VALUE (the
+ * cell is null; *out untouched), CQL_E_BAD_VALUE (malformed bytes, an
+ * empty value of a fixed-size type included). */
 
 CQL_EXPORT bool cql_result_is_null(const cql_result *r, size_t row, size_t col);
 /* The cell's serialized bytes (any type), for cql_decode_* and cql_elements. */
@@ -94,6 +97,7 @@ CQL_EXPORT cql_status cql_result_get_double(const cql_result *r, size_t row, siz
 /* text, varchar, ascii: a view of UTF-8 bytes, not NUL-terminated */
 CQL_EXPORT cql_status cql_result_get_text(const cql_result *r, size_t row, size_t col,
                                           cql_slice *out);
+/* blob and custom types */
 CQL_EXPORT cql_status cql_result_get_blob(const cql_result *r, size_t row, size_t col,
                                           cql_slice *out);
 /* uuid and timeuuid */

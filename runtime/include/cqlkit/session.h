@@ -42,14 +42,17 @@ struct uv_loop_s;
 
 /* The connect outcome: CQL_OK once a connection to the cluster is ready,
  * else the reason (CQL_E_CONNECT, CQL_E_PROTOCOL_NEGOTIATION, CQL_E_AUTH,
- * CQL_E_TLS_VERIFY, CQL_E_TIMEOUT...) and a message (valid during the
- * callback). After a failure, close the session. */
+ * CQL_E_TLS_VERIFY for an untrusted certificate, CQL_E_TLS_HOSTNAME for one
+ * that names another host, CQL_E_TLS for other TLS failures, CQL_E_TIMEOUT...)
+ * and a message (valid during the callback). After a failure, close the
+ * session. */
 typedef void (*cql_connect_cb)(cql_session *session, cql_status status, const char *message,
                                void *ud);
 
 /* Starts connecting with a copy of `cfg` on `loop` (which must outlive the
  * session). *out is set before the callback can run.
- * Errors: CQL_E_INVALID_ARG, CQL_E_NOMEM. */
+ * Errors: CQL_E_INVALID_ARG, CQL_E_NOMEM, CQL_E_TLS (the CA, certificate or
+ * key file of the TLS options could not be loaded). */
 CQL_EXPORT cql_status cql_session_connect(struct uv_loop_s *loop, const cql_config *cfg,
                                           cql_connect_cb cb, void *ud, cql_session **out);
 

@@ -130,7 +130,8 @@ CQL_EXPORT size_t cql_prepared_param_count(const cql_prepared *p);
 CQL_EXPORT cql_slice cql_prepared_param_name(const cql_prepared *p, size_t i);
 CQL_EXPORT const cql_type *cql_prepared_param_type(const cql_prepared *p, size_t i);
 /* Result columns as last reported by the server (they change after ALTER
- * TABLE: the session follows). */
+ * TABLE: the session follows, replacing them on its loop thread; read them
+ * there, or from a result of the statement, which keeps its own columns). */
 CQL_EXPORT size_t cql_prepared_column_count(const cql_prepared *p);
 CQL_EXPORT cql_slice cql_prepared_column_name(const cql_prepared *p, size_t i);
 CQL_EXPORT const cql_type *cql_prepared_column_type(const cql_prepared *p, size_t i);

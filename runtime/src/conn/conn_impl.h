@@ -2,6 +2,8 @@
 #ifndef CQL_CONN_CONN_IMPL_H
 #define CQL_CONN_CONN_IMPL_H
 
+#include <stdatomic.h>
+
 #include "arena.h"
 #include "conn.h"
 #include "reader.h"
@@ -14,7 +16,10 @@ struct cql_reply {
   cql_envelope env; /* header and body */
   cql_arena arena;  /* arrays of the decoded response */
   cql_mem mem;      /* a copy, so that a retained reply outlives the conn */
-  uint32_t refs;
+  /* Atomic: results holding a reply are released on any thread (the
+   * blocking client frees them on the caller's) while the connection drops
+   * its own reference on the loop thread. */
+  atomic_uint refs;
 };
 
 /* A reply with one reference holding `env` (taken over; cleared). Reuses

@@ -13,7 +13,7 @@ const cql_header *cql_reply_header(const cql_reply *r) { return &r->env.header; 
 cql_slice cql_reply_body(const cql_reply *r) { return (cql_slice){r->env.body, r->env.len}; }
 
 cql_reply *cql_reply_retain(cql_reply *r) {
-  r->refs++;
+  atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
   return r;
 }
 
@@ -25,7 +25,7 @@ static void reply_destroy(cql_reply *r) {
 }
 
 void cql_reply_release(cql_reply *r) {
-  if (r && --r->refs == 0)
+  if (r && atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
     reply_destroy(r);
 }
 
@@ -48,7 +48,7 @@ cql_reply *cql_reply_make(const cql_mem *mem, cql_reply **spare, cql_envelope *e
   env->body = NULL;
   env->len = 0;
   memset(&r->response, 0, sizeof(r->response));
-  r->refs = 1;
+  atomic_store_explicit(&r->refs, 1, memory_order_relaxed);
   return r;
 }
 
@@ -60,7 +60,7 @@ cql_status cql_reply_decode(cql_reply *r, const char **what) {
 }
 
 void cql_reply_recycle(cql_reply *r, cql_reply **spare) {
-  if (--r->refs > 0)
+  if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) > 1)
     return;
   if (*spare) {
     reply_destroy(r);

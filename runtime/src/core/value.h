@@ -13,37 +13,13 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "cqlkit/codec.h"
 #include "cqlkit/types.h"
 #include "wire.h"
 
-/* ---- scalars: decode (E_BAD_VALUE on a wrong size or content) ---------- */
-/* A value of the wrong size (an empty one included: use the tree, which
- * represents it, for columns that may hold one) fails with E_BAD_VALUE;
- * *out is then unspecified. boolean: any non-zero byte is true. */
-cql_status cql_decode_boolean(cql_slice in, bool *out);
-cql_status cql_decode_tinyint(cql_slice in, int8_t *out);
-cql_status cql_decode_smallint(cql_slice in, int16_t *out);
-cql_status cql_decode_int(cql_slice in, int32_t *out);
-/* bigint, counter, timestamp and time (time also range-checked) */
-cql_status cql_decode_bigint(cql_slice in, int64_t *out);
-cql_status cql_decode_time(cql_slice in, cql_time *out);
-cql_status cql_decode_date(cql_slice in, cql_date *out);
-cql_status cql_decode_float(cql_slice in, float *out);
-cql_status cql_decode_double(cql_slice in, double *out);
-cql_status cql_decode_uuid(cql_slice in, cql_uuid *out);
-/* timeuuid: a uuid whose version nibble is 1 */
-cql_status cql_decode_timeuuid(cql_slice in, cql_uuid *out);
-cql_status cql_decode_inet(cql_slice in, cql_inet *out);
-/* Three [vint]s: months and days must fit 32 bits and all three share one
- * sign (zeros aside), else E_BAD_VALUE; a cut-off vint is E_BAD_VALUE too. */
-cql_status cql_decode_duration(cql_slice in, cql_duration *out);
-/* An empty varint is rejected; a non-minimal one is accepted. */
-cql_status cql_decode_varint(cql_slice in, cql_varint *out);
-/* A 4-byte scale then a non-empty varint. */
-cql_status cql_decode_decimal(cql_slice in, cql_decimal *out);
-/* Checks 7-bit ASCII / well-formed UTF-8; *out is a view of `in`. */
-cql_status cql_decode_ascii(cql_slice in, cql_slice *out);
-cql_status cql_decode_text(cql_slice in, cql_slice *out);
+/* ---- scalars: decode ------------------------------------------------ */
+/* The scalar decoders (cql_decode_boolean ... cql_decode_text) and
+ * cql_varint_to_i64 are public: see cqlkit/codec.h, included above. */
 
 /* ---- scalars: encode (append the serialized bytes) ------------------- */
 /* Errors (only E_NOMEM, or E_BAD_LENGTH for an inet whose len is neither 4
@@ -64,10 +40,8 @@ void cql_encode_date(cql_buf *b, cql_date v);
 void cql_encode_varint(cql_buf *b, cql_varint v);
 void cql_encode_decimal(cql_buf *b, const cql_decimal *v);
 
-/* varint <-> int64: minimal two's complement. E_OVERFLOW when it does not
- * fit (redundant sign bytes in the input do not count), E_BAD_VALUE for an
- * empty varint. `tmp` receives the bytes the returned view points to. */
-cql_status cql_varint_to_i64(cql_varint v, int64_t *out);
+/* int64 -> varint (minimal two's complement); `tmp` receives the bytes the
+ * returned view points to. The reverse, cql_varint_to_i64, is in codec.h. */
 cql_varint cql_varint_from_i64(int64_t v, uint8_t tmp[8]);
 
 /* ---- the generic value tree ------------------------------------------ */

@@ -70,7 +70,7 @@ typedef struct cql_rd {
 
 static inline void cql_rd_init(cql_rd *r, const uint8_t *p, size_t n) {
   r->pos = p;
-  r->end = p + n;
+  r->end = p ? p + n : p; /* NULL + 0 is undefined behaviour in C */
   r->err = CQL_OK;
   r->err_what = NULL;
 }
