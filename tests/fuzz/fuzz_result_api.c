@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../support/cell_out.h"
 #include "api_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,23 +29,7 @@ static void walk(const cql_type *t, cql_slice v, int depth) {
 }
 
 static void read_cell(const cql_result *r, size_t row, size_t col) {
-  union {
-    bool b;
-    int8_t i8;
-    int16_t i16;
-    int32_t i32;
-    int64_t i64;
-    float f;
-    double d;
-    cql_slice s;
-    cql_uuid u;
-    cql_inet in;
-    cql_date dt;
-    cql_duration du;
-    cql_decimal dec;
-    cql_varint vi;
-    cql_elements el;
-  } o;
+  tu_cell_out o;
   (void)cql_result_is_null(r, row, col);
   (void)cql_result_get_boolean(r, row, col, &o.b);
   (void)cql_result_get_tinyint(r, row, col, &o.i8);

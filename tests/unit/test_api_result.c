@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api_fixture.h"
+#include "cell_out.h"
 #include "conn_impl.h"
 #include "mem.h"
 #include "transcript.h"
@@ -55,23 +56,7 @@ enum {
 };
 
 static cql_status get(const cql_result *r, size_t row, size_t col, int g) {
-  union {
-    bool b;
-    int8_t i8;
-    int16_t i16;
-    int32_t i32;
-    int64_t i64;
-    float f;
-    double d;
-    cql_slice s;
-    cql_uuid u;
-    cql_inet in;
-    cql_date dt;
-    cql_duration du;
-    cql_decimal dec;
-    cql_varint vi;
-    cql_elements el;
-  } o;
+  tu_cell_out o;
   switch (g) {
   case G_BOOL:
     return cql_result_get_boolean(r, row, col, &o.b);

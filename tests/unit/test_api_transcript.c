@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api_fixture.h"
+#include "cell_out.h"
 #include "transcript.h"
 
 typedef struct tally {
@@ -13,23 +14,7 @@ typedef struct tally {
 } tally;
 
 static void read_cell(const cql_result *r, size_t row, size_t col, tally *t) {
-  union {
-    bool b;
-    int8_t i8;
-    int16_t i16;
-    int32_t i32;
-    int64_t i64;
-    float f;
-    double d;
-    cql_slice s;
-    cql_uuid u;
-    cql_inet in;
-    cql_date dt;
-    cql_duration du;
-    cql_decimal dec;
-    cql_varint vi;
-    cql_elements el;
-  } o;
+  tu_cell_out o;
   cql_status s[] = {
       cql_result_get_boolean(r, row, col, &o.b),    cql_result_get_tinyint(r, row, col, &o.i8),
       cql_result_get_smallint(r, row, col, &o.i16), cql_result_get_int(r, row, col, &o.i32),

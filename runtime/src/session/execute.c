@@ -41,10 +41,9 @@ static void set_routing(cql_session *s, cql_sreq *r, const cql_statement *st) {
     r->keyspace = p->params[p->pk_indices[0]].keyspace;
 }
 
-cql_status cql_session_execute(cql_session *s, const cql_statement *st, cql_result_cb cb,
-                               void *ud) {
-  if (!s || !st || !cb)
-    return CQL_E_INVALID_ARG;
+/* A request for the caller's callback, if the session still takes them. */
+static cql_status begin_request(cql_session *s, cql_result_cb cb, void *ud, bool idempotent,
+                                uint32_t timeout_ms, cql_sreq **out) {
   cql_status rc;
   if (!cql_session_accepts(s, &rc))
     return rc;
@@ -53,8 +52,21 @@ cql_status cql_session_execute(cql_session *s, const cql_statement *st, cql_resu
     return CQL_E_NOMEM;
   r->cb = cb;
   r->ud = ud;
-  r->idempotent = st->idempotent;
-  r->timeout_ms = cql_statement_effective_timeout(st, s->cfg);
+  r->idempotent = idempotent;
+  r->timeout_ms = timeout_ms;
+  *out = r;
+  return CQL_OK;
+}
+
+cql_status cql_session_execute(cql_session *s, const cql_statement *st, cql_result_cb cb,
+                               void *ud) {
+  if (!s || !st || !cb)
+    return CQL_E_INVALID_ARG;
+  cql_sreq *r = NULL;
+  cql_status rc =
+      begin_request(s, cb, ud, st->idempotent, cql_statement_effective_timeout(st, s->cfg), &r);
+  if (rc != CQL_OK)
+    return rc;
   if (st->prepared)
     r->prepared = cql_prepared_retain(st->prepared);
   rc = encode_statement(s, r, st, cql_session_next_timestamp(s));
@@ -83,16 +95,11 @@ cql_status cql_session_execute_batch(cql_session *s, const cql_batch *b, cql_res
                                      void *ud) {
   if (!s || !b || !cb)
     return CQL_E_INVALID_ARG;
-  cql_status rc;
-  if (!cql_session_accepts(s, &rc))
+  cql_sreq *r = NULL;
+  cql_status rc =
+      begin_request(s, cb, ud, b->idempotent, cql_batch_effective_timeout(b, s->cfg), &r);
+  if (rc != CQL_OK)
     return rc;
-  cql_sreq *r = cql_sreq_new(s, SREQ_EXECUTE);
-  if (!r)
-    return CQL_E_NOMEM;
-  r->cb = cb;
-  r->ud = ud;
-  r->idempotent = b->idempotent;
-  r->timeout_ms = cql_batch_effective_timeout(b, s->cfg);
   int64_t ts = cql_session_next_timestamp(s);
   uint8_t lo, hi;
   cql_session_versions(s, &lo, &hi);
