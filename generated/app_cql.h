@@ -474,7 +474,7 @@ typedef void (*app_get_user_cb)(cql_status status, const app_get_user_row *row,
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * app_get_user_bind and cql_session_prepare. */
+ * app_get_user_bind, cql_session_prepare and cql_session_execute. */
 cql_status app_get_user(cql_session *session, const app_get_user_params *p, app_get_user_cb cb,
                         void *ud);
 
@@ -601,7 +601,7 @@ typedef void (*app_find_user_by_email_cb)(cql_status status, const app_find_user
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * app_find_user_by_email_bind and cql_session_prepare. */
+ * app_find_user_by_email_bind, cql_session_prepare and cql_session_execute. */
 cql_status app_find_user_by_email(cql_session *session, const app_find_user_by_email_params *p,
                                   app_find_user_by_email_cb cb, void *ud);
 
@@ -1408,7 +1408,7 @@ typedef void (*app_count_readings_cb)(cql_status status, const app_count_reading
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * app_count_readings_bind and cql_session_prepare. */
+ * app_count_readings_bind, cql_session_prepare and cql_session_execute. */
 cql_status app_count_readings(cql_session *session, const app_count_readings_params *p,
                               app_count_readings_cb cb, void *ud);
 
@@ -1563,7 +1563,7 @@ typedef void (*app_page_stats_cb)(cql_status status, const app_page_stats_row *r
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * app_page_stats_bind and cql_session_prepare. */
+ * app_page_stats_bind, cql_session_prepare and cql_session_execute. */
 cql_status app_page_stats(cql_session *session, const app_page_stats_params *p,
                           app_page_stats_cb cb, void *ud);
 
@@ -1735,7 +1735,7 @@ typedef void (*app_get_all_types_cb)(cql_status status, const app_get_all_types_
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * app_get_all_types_bind and cql_session_prepare. */
+ * app_get_all_types_bind, cql_session_prepare and cql_session_execute. */
 cql_status app_get_all_types(cql_session *session, const app_get_all_types_params *p,
                              app_get_all_types_cb cb, void *ud);
 

@@ -296,9 +296,9 @@ static CG_UNUSED cql_status cg_batch_build(const cg_batch *b, cql_prepared *prep
 }
 
 /* ---- asynchronous calls --------------------------------------------------
- * A call prepares its statement (the session answers repeated prepares of
- * one text from its cache), binds the staged values and executes, pages or
- * runs a batch; `done` decodes and calls the user's callback. */
+ * A call prepares its statement (or takes it from the session's cache),
+ * binds the staged values and executes, pages or runs a batch; `done`
+ * decodes and calls the user's callback. */
 
 typedef struct cg_call cg_call;
 struct cg_call {
@@ -390,9 +390,19 @@ static CG_UNUSED void cg_on_prepared(cql_prepared *prepared, const cql_result *r
   }
 }
 
-/* Starts a call; on error it is freed and its callback will not run. */
+/* Starts a call; on error it is freed and its callback will not run. A
+ * statement the session already holds prepared is bound and sent at once:
+ * going through cql_session_prepare would cost a loop iteration for the
+ * deferred cache answer. */
 static CG_UNUSED cql_status cg_call_start(cg_call *c, const char *cql) {
-  cql_status rc = cql_session_prepare(c->session, cql, cg_on_prepared, c);
+  cql_prepared *prepared = cql_session_prepared_cached(c->session, cql);
+  cql_status rc;
+  if (prepared != NULL) {
+    rc = cg_call_run(c, prepared);
+    cql_prepared_release(prepared);
+  } else {
+    rc = cql_session_prepare(c->session, cql, cg_on_prepared, c);
+  }
   if (rc != CQL_OK) {
     cg_call_free(c);
   }

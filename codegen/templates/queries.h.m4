@@ -55,7 +55,7 @@ typedef void (*$1_cb)(cql_status status, const $1_row *row, const cql_result *re
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * $1_bind and cql_session_prepare. */
+ * $1_bind, cql_session_prepare and cql_session_execute. */
 cql_status $1(cql_session *session@{}@CG_QPARAMS($4, $1), $1_cb cb, void *ud);
 
 /* Blocking: *found tells whether *row was filled. *result (set unless the

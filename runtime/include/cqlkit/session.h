@@ -87,6 +87,15 @@ typedef void (*cql_prepare_cb)(cql_prepared *prepared, const cql_result *result,
 CQL_EXPORT cql_status cql_session_prepare(cql_session *session, const char *query,
                                           cql_prepare_cb cb, void *ud);
 
+/* The statement cached for `query` under the session's current keyspace
+ * (the key cql_session_prepare uses), fully prepared, or NULL when it is
+ * not cached, its PREPARE is still in flight, or the session is closing.
+ * Answers synchronously, so a caller that finds it can bind and execute
+ * without waiting for a prepare callback; on NULL, use cql_session_prepare.
+ * Returns a new reference: release it with cql_prepared_release. Loop
+ * thread only, like every session function. */
+CQL_EXPORT cql_prepared *cql_session_prepared_cached(cql_session *session, const char *query);
+
 CQL_EXPORT cql_status cql_session_execute_batch(cql_session *session, const cql_batch *batch,
                                                 cql_result_cb cb, void *ud);
 

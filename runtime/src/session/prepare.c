@@ -168,6 +168,17 @@ cql_status cql_session_prepare(cql_session *s, const char *query, cql_prepare_cb
   return st;
 }
 
+cql_prepared *cql_session_prepared_cached(cql_session *s, const char *query) {
+  cql_status st;
+  /* A closing session answers nothing; the caller's fallback to
+   * cql_session_prepare then reports why. */
+  if (!s || !query || !s->pcache || !cql_session_accepts(s, &st))
+    return NULL;
+  const char *ks = s->keyspace ? s->keyspace : "";
+  cql_pentry *e = *find_slot(s, key_hash(ks, query), ks, query);
+  return e && e->prepared ? cql_prepared_retain(e->prepared) : NULL;
+}
+
 void cql_pcache_deliver_cached(cql_sreq *r) {
   cql_prepared *p = r->prepared;
   r->prepared = NULL;

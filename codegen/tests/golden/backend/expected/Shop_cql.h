@@ -274,7 +274,7 @@ typedef void (*Shop_get_item_cb)(cql_status status, const Shop_get_item_row *row
 
 /* Prepares (once per session, shared), binds, executes and decodes; `cb`
  * runs on the session's loop. Errors (then cb will not run): those of
- * Shop_get_item_bind and cql_session_prepare. */
+ * Shop_get_item_bind, cql_session_prepare and cql_session_execute. */
 cql_status Shop_get_item(cql_session *session, const Shop_get_item_params *p, Shop_get_item_cb cb,
                          void *ud);
 
