@@ -121,13 +121,15 @@ static void test_prepare_cache_and_dedupe(void **state) {
   prep_state ps;
   memset(&ps, 0, sizeof(ps));
   prep_slot slots[8];
+  const char *query = "SELECT v FROM ks.kv WHERE k = ?";
+  /* The synchronous lookup sees only fully prepared statements. */
+  assert_null(cql_session_prepared_cached(t.session, query));
   for (int i = 0; i < 4; i++) {
     slots[i] = (prep_slot){&ps, i};
-    assert_int_equal(
-        cql_session_prepare(t.session, "SELECT v FROM ks.kv WHERE k = ?", prep_cb, &slots[i]),
-        CQL_OK);
+    assert_int_equal(cql_session_prepare(t.session, query, prep_cb, &slots[i]), CQL_OK);
   }
-  assert_int_equal(ps.done, 0); /* never inside the submitting call */
+  assert_int_equal(ps.done, 0);                               /* never inside the submitting call */
+  assert_null(cql_session_prepared_cached(t.session, query)); /* still in flight */
   uint64_t start = uv_now(t.loop);
   while (ps.done < 4 && uv_now(t.loop) - start < 10000)
     uv_run(t.loop, UV_RUN_ONCE);
@@ -147,6 +149,10 @@ static void test_prepare_cache_and_dedupe(void **state) {
     uv_run(t.loop, UV_RUN_ONCE);
   assert_int_equal(cql_node_requests(t.node) - before, 1);
   assert_ptr_equal(ps.p[4], ps.p[0]);
+  cql_prepared *cached = cql_session_prepared_cached(t.session, query);
+  assert_ptr_equal(cached, ps.p[0]); /* a new reference to the same statement */
+  cql_prepared_release(cached);
+  assert_null(cql_session_prepared_cached(t.session, "SELECT v FROM ks.kv WHERE k = 1"));
 
   cql_statement *st = NULL;
   assert_int_equal(cql_prepared_bind(ps.p[0], &st), CQL_OK);
