@@ -6,6 +6,9 @@
 #include "response.h"
 #include "result_impl.h"
 
+/* The result handed out when even a result cannot be allocated, so that
+ * callers always get one. It is never written after start-up: retain and
+ * release skip immortal results, so it is shared state only in name. */
 static cql_error_info nomem_info = {
     .status = CQL_E_NOMEM, .server_code = -1, .message = "out of memory while building the result"};
 static cql_result nomem_result = {.immortal = true, .status = CQL_E_NOMEM, .error = &nomem_info};
